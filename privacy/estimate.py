@@ -24,6 +24,7 @@ class IntervalMethod(StrEnum):
     CLOPPER_PEARSON = "clopper-pearson"  # exact binomial interval (Clopper & Pearson 1934)
     BOOTSTRAP = "bootstrap"  # percentile bootstrap
     HANLEY_MCNEIL = "hanley-mcneil"  # standard error of ROC AUC (Hanley & McNeil 1982)
+    DKW = "dkw"  # Dvoretzky-Kiefer-Wolfowitz band on empirical distribution functions
     EXACT = "exact"  # no sampling uncertainty: the value was computed on the whole table
 
 

@@ -18,6 +18,9 @@ from dp_accounting import pld, rdp
 
 from privacy.errors import PrivacyBudgetError, join_problems
 
+# Beyond this the noise drowns any signal of a clipped gradient; calibration stops there.
+MAX_NOISE_MULTIPLIER = 1000.0
+
 
 class AccountantKind(StrEnum):
     PLD = "pld"
@@ -127,7 +130,7 @@ def calibrate_noise_multiplier(
     low, high = 0.0, 1.0
     while eps(high) > target_epsilon:
         low, high = high, high * 2
-        if high > 1e4:
+        if high > MAX_NOISE_MULTIPLIER:
             raise PrivacyBudgetError(
                 f"no noise level reaches epsilon = {target_epsilon:g} at delta = {delta:g} with "
                 f"{steps} steps; raise epsilon or train for fewer steps"

@@ -1,0 +1,61 @@
+"""Clearance's auditor: membership-inference attacks and synthetic-data quality.
+
+Measures only (no thresholds, no verdicts). Imports ``privacy`` and never ``synth``: what it
+needs from a generator is stated by its own protocols in :mod:`audit.protocol`.
+"""
+
+from audit.membership import (
+    DEFAULT_FPR_TARGETS,
+    balanced_targets,
+    distance_to_closest_record_attack,
+    downsample_roc,
+    hanley_mcneil_se,
+    likelihood_attack,
+    roc_auc,
+    roc_counts,
+    white_box_likelihood_attack,
+)
+from audit.protocol import AuditableGenerator, SupportsLogProb, SupportsSample
+from audit.quality import (
+    ColumnShape,
+    Marginal,
+    MarginalKind,
+    PairTrend,
+    QualityResult,
+    ShapeMetric,
+    UtilityMetric,
+    UtilityResult,
+    cramers_v,
+    measure_quality,
+)
+from audit.results import BASELINE_AUC, ROC_MAX_POINTS, AttackResult, ThreatModel, TprAtFpr
+
+__all__ = [
+    "BASELINE_AUC",
+    "DEFAULT_FPR_TARGETS",
+    "ROC_MAX_POINTS",
+    "AttackResult",
+    "AuditableGenerator",
+    "ColumnShape",
+    "Marginal",
+    "MarginalKind",
+    "PairTrend",
+    "QualityResult",
+    "ShapeMetric",
+    "SupportsLogProb",
+    "SupportsSample",
+    "ThreatModel",
+    "TprAtFpr",
+    "UtilityMetric",
+    "UtilityResult",
+    "balanced_targets",
+    "cramers_v",
+    "distance_to_closest_record_attack",
+    "downsample_roc",
+    "hanley_mcneil_se",
+    "likelihood_attack",
+    "measure_quality",
+    "roc_auc",
+    "roc_counts",
+    "white_box_likelihood_attack",
+]

@@ -1,0 +1,88 @@
+"""Run configuration, parsed and checked once at the edge (CLI or API) before any work."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from privacy.accounting import AccountantKind
+from privacy.errors import InvalidInputError, PrivacyBudgetError, join_problems
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    """Generator training settings the user may tune; defaults fit a 2-core laptop."""
+
+    epochs: int = 15
+    logical_batch_size: int = 256
+    max_physical_batch_size: int = 256
+    learning_rate: float = 3e-3
+    max_grad_norm: float = 1.0
+    domain_share: float = 0.1
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything one release run depends on. Frozen; hashed into the manifest.
+
+    ``seed`` is None for production runs: randomness is then seeded from OS entropy and no seed
+    is recorded. A fixed seed makes runs reproducible but also makes the DP noise reproducible by
+    anyone who learns the seed, so the report flags it and the seed is never written out.
+    """
+
+    input_path: Path
+    out_dir: Path
+    epsilon: float
+    delta: float | None = None
+    schema_path: Path | None = None
+    policy_path: Path | None = None
+    overwrite: bool = False
+    seed: int | None = None
+    synthetic_rows: int | None = None
+    holdout_share: float = 0.2
+    target_column: str | None = None
+    accountant: AccountantKind = AccountantKind.PLD
+    pii_sample_size: int = 200
+    training: TrainingSettings = field(default_factory=TrainingSettings)
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        if not isinstance(self.epsilon, int | float) or not math.isfinite(self.epsilon) or self.epsilon <= 0:
+            problems.append("epsilon must be a finite number > 0 (e.g. --epsilon 1)")
+        if self.delta is not None and not 0 < self.delta < 1:
+            problems.append("delta must be in (0, 1) and below 1/n; omit it to derive it from n")
+        if not 0.05 <= self.holdout_share <= 0.5:
+            problems.append("holdout share must be between 0.05 and 0.5")
+        if self.synthetic_rows is not None and self.synthetic_rows < 1:
+            problems.append("--rows must be at least 1")
+        if self.seed is not None and self.seed < 0:
+            problems.append("--seed must be a non-negative integer")
+        t = self.training
+        if t.epochs < 1 or t.logical_batch_size < 1 or t.max_physical_batch_size < 1:
+            problems.append("epochs and batch sizes must be positive")
+        if not 0 < t.domain_share < 1:
+            problems.append("the domain-measurement share must be in (0, 1)")
+        if problems:
+            message = join_problems(problems)
+            if any("epsilon" in p or "delta" in p for p in problems):
+                raise PrivacyBudgetError(message)
+            raise InvalidInputError(message)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Configuration as recorded in the manifest: no seed value, file names not full paths."""
+        data = asdict(self)
+        data["input_path"] = self.input_path.name
+        data["out_dir"] = self.out_dir.name
+        data["schema_path"] = self.schema_path.name if self.schema_path else None
+        data["policy_path"] = self.policy_path.name if self.policy_path else None
+        data["seed"] = "fixed (not recorded)" if self.seed is not None else "os-entropy"
+        data["accountant"] = self.accountant.value
+        return data
+
+    def sha256(self) -> str:
+        canonical = json.dumps(self.to_dict(), sort_keys=True, default=str).encode("utf-8")
+        return hashlib.sha256(canonical).hexdigest()

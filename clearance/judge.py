@@ -1,0 +1,229 @@
+"""The judge: one small pure function per result type, turning a measurement and the policy into
+findings (PASS / WARN / FAIL / ERROR / SKIPPED). Measurements carry no thresholds; the policy
+carries no measurements; only here do they meet."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from clearance.policy import Policy
+from privacy.accounting import PrivacyStatement, PrivacyUnit
+from privacy.estimate import Estimate
+from privacy.pii import PIIScan
+from privacy.schema import ColumnRole, Schema
+from reports import Finding, Measured, Status
+
+if TYPE_CHECKING:
+    from clearance.pipeline import RunRecord
+
+DIRECT_IDENTIFIER_ROLE = ColumnRole.DIRECT_IDENTIFIER
+
+
+def measured(estimate: Estimate, unit: str = "") -> Measured:
+    return Measured(
+        value=estimate.value,
+        lower=estimate.lower,
+        upper=estimate.upper,
+        unit=unit,
+        n=estimate.n,
+        method=str(estimate.method),
+    )
+
+
+def judge_privacy(statement: PrivacyStatement, policy: Policy, *, has_entity: bool) -> list[Finding]:
+    """Epsilon and delta against the policy's maxima, and the protected unit."""
+    findings = [
+        Finding(
+            check_id="privacy.epsilon",
+            title="End-to-end epsilon",
+            status=Status.PASS if statement.epsilon <= policy.max_epsilon else Status.FAIL,
+            measured=Measured(value=statement.epsilon, method="accountant (basic composition of stages)"),
+            threshold=f"<= {policy.max_epsilon:g}",
+            rationale="Sum over domain measurement and DP-SGD training, each from its accountant.",
+            section_id="training",
+        ),
+        Finding(
+            check_id="privacy.delta",
+            title="End-to-end delta",
+            status=Status.PASS if statement.delta <= policy.max_delta else Status.FAIL,
+            measured=Measured(value=statement.delta),
+            threshold=f"<= {policy.max_delta:g}",
+            rationale=f"Also below 1/n = {1 / statement.n_units:.2g} for the {statement.n_units} protected units.",
+            section_id="training",
+        ),
+    ]
+    if policy.require_entity_level:
+        entity_ok = statement.unit is PrivacyUnit.ENTITY
+        findings.append(
+            Finding(
+                check_id="privacy.unit",
+                title="Guarantee is per person",
+                status=Status.PASS if entity_ok else (Status.FAIL if has_entity else Status.WARN),
+                measured=None,
+                threshold="per entity",
+                rationale=(
+                    "Each patient contributes at most one row to training, so the guarantee covers "
+                    "all of a patient's admissions."
+                    if entity_ok
+                    else "No entity column is declared: the guarantee is per row, and a person with "
+                    "several rows is protected less. Declare the entity column in the schema."
+                ),
+                section_id="training",
+            )
+        )
+    return findings
+
+
+def judge_training_mode(training: Any) -> list[Finding]:
+    private = bool(training.private)
+    return [
+        Finding(
+            check_id="training.private",
+            title="Generator trained with DP-SGD",
+            status=Status.PASS if private else Status.FAIL,
+            measured=None,
+            threshold="DP-SGD with Poisson sampling",
+            rationale=(
+                "Opacus DP-SGD: per-sample clipping, Gaussian noise, Poisson sampling at the "
+                "accounted rate."
+                if private
+                else "NON-PRIVATE training was requested: the release has no DP guarantee."
+            ),
+            section_id="training",
+        )
+    ]
+
+
+def judge_pii(scan: PIIScan, schema: Schema, policy: Policy) -> list[Finding]:
+    """Released columns that the scan flags as direct identifiers are residual PII."""
+    released = {c.name for c in schema.synthesised}
+    flagged = sorted(set(scan.direct_identifiers()) & released)
+    return [
+        Finding(
+            check_id="pii.released_identifiers",
+            title="No direct identifier in released columns",
+            status=Status.PASS if len(flagged) <= policy.max_released_identifier_columns else Status.FAIL,
+            measured=Measured(value=float(len(flagged)), unit="columns"),
+            threshold=f"<= {policy.max_released_identifier_columns}",
+            rationale=(
+                "Every column the scan flags as a direct identifier is dropped before training."
+                if not flagged
+                else f"The schema releases column(s) the scan flags as direct identifiers: {flagged}. "
+                "Mark them direct_identifier or remove them."
+            ),
+            section_id="pii",
+        )
+    ]
+
+
+def judge_membership(result: Any, policy: Policy, *, check: str, title: str) -> list[Finding]:
+    """Membership-inference AUC and TPR at 1% FPR against the policy's maxima.
+
+    PASS when the interval's upper end is within the threshold, WARN when only the point estimate
+    is, FAIL when the point estimate exceeds it.
+    """
+    findings = [
+        Finding(
+            check_id=f"{check}.auc",
+            title=f"{title}: ROC AUC",
+            status=_upper_bounded(result.auc, policy.max_mia_auc),
+            measured=measured(result.auc),
+            threshold=f"<= {policy.max_mia_auc:g}",
+            rationale="0.5 is random guessing; members are training rows, non-members held-out rows.",
+            section_id="audit",
+        )
+    ]
+    point = result.tpr_at_fpr.get(0.01)
+    if point is not None and point.resolvable:
+        tpr = point.tpr
+        findings.append(
+            Finding(
+                check_id=f"{check}.tpr_at_1pct_fpr",
+                title=f"{title}: TPR at 1% FPR",
+                status=_upper_bounded(tpr, policy.max_mia_tpr_at_fpr_1pct),
+                measured=measured(tpr),
+                threshold=f"<= {policy.max_mia_tpr_at_fpr_1pct:g}",
+                rationale="Share of members identified while wrongly accusing at most 1% of non-members (Carlini et al. 2022).",
+                section_id="audit",
+            )
+        )
+    return findings
+
+
+def judge_quality(quality: Any, policy: Policy) -> list[Finding]:
+    """Utility below the policy's minimum is a warning: it limits usefulness, not privacy."""
+    findings = [
+        Finding(
+            check_id="quality.overall",
+            title="Quality score",
+            status=Status.PASS if quality.overall_score >= policy.min_quality_score else Status.WARN,
+            measured=Measured(value=quality.overall_score),
+            threshold=f">= {policy.min_quality_score:g}",
+            rationale="Mean of column-shape and pair-trend similarity to held-out real rows.",
+            section_id="quality",
+        )
+    ]
+    ratio = getattr(quality, "tstr_ratio", None)
+    if ratio is not None:
+        findings.append(
+            Finding(
+                check_id="quality.tstr_ratio",
+                title="Downstream utility (TSTR / TRTR)",
+                status=Status.PASS if ratio.value >= policy.min_tstr_ratio else Status.WARN,
+                measured=measured(ratio),
+                threshold=f">= {policy.min_tstr_ratio:g}",
+                rationale="Classifier trained on synthetic vs on real rows, both tested on held-out real rows.",
+                section_id="quality",
+            )
+        )
+    return findings
+
+
+def judge_stage_errors(errors: dict[str, str]) -> list[Finding]:
+    return [
+        Finding(
+            check_id=f"error.{stage.replace(' ', '_')}",
+            title=f"{stage} could not be measured",
+            status=Status.ERROR,
+            measured=None,
+            threshold="stage completes",
+            rationale=f"The stage raised {kind}; a missing measurement is never counted as a pass.",
+            section_id="audit",
+        )
+        for stage, kind in sorted(errors.items())
+    ]
+
+
+def judge_run(record: RunRecord) -> list[Finding]:
+    """All findings of a run. Every stage that produced a result is judged; a stage that raised
+    is an ERROR finding."""
+    policy = record.policy
+    findings: list[Finding] = []
+    if record.scan is not None:
+        findings += judge_pii(record.scan, record.schema, policy)
+    if record.training is not None:
+        findings += judge_training_mode(record.training)
+    if record.statement is not None:
+        findings += judge_privacy(
+            record.statement, policy, has_entity=record.schema.entity_column is not None
+        )
+    if record.membership is not None:
+        findings += judge_membership(
+            record.membership, policy, check="mia.white_box", title="Likelihood membership attack"
+        )
+    if record.dcr is not None:
+        findings += judge_membership(
+            record.dcr, policy, check="mia.dcr", title="Distance-to-closest-record attack"
+        )
+    if record.quality is not None:
+        findings += judge_quality(record.quality, policy)
+    findings += judge_stage_errors(record.stage_errors)
+    return findings
+
+
+def _upper_bounded(estimate: Estimate, threshold: float) -> Status:
+    if estimate.upper <= threshold:
+        return Status.PASS
+    if estimate.value <= threshold:
+        return Status.WARN
+    return Status.FAIL

@@ -1,0 +1,395 @@
+"""The release pipeline: scan, de-identify, risk, train, sample, audit, judge, report, write.
+
+Every stage is a function of the previous stages' typed results; the run record collects them and
+the report is built from that record alone. Bad input is refused before any expensive work; a
+refused or failing run never leaves a folder that looks like a valid release (invariant 7).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from audit import (
+    distance_to_closest_record_attack,
+    measure_quality,
+    white_box_likelihood_attack,
+)
+from clearance.config import RunConfig
+from clearance.judge import judge_run
+from clearance.policy import Policy
+from clearance.progress import ProgressFn, no_progress
+from clearance.randomness import StageStreams
+from clearance.release import ReleaseFile, check_destination, write_atomically
+from clearance.report_builder import build_report
+from clearance.tableio import check_table_shape, read_table, sha256_file
+from privacy.accounting import Budget, PrivacyStatement, PrivacyUnit, default_delta
+from privacy.contribution import ContributionBound, keep_one_row_per_entity
+from privacy.errors import InvalidInputError
+from privacy.pii import PIIScan, build_analyzer, deidentify, scan_table
+from privacy.risk import RiskResult, measure_reidentification_risk
+from privacy.schema import ColumnKind, ColumnRole, Schema
+from reports import Report, Status, write_report_html, write_report_json
+from synth import DPGenerator, TrainingConfig
+
+MAX_AUDIT_TARGETS = 1000
+
+
+@dataclass
+class RunRecord:
+    """Everything measured in one run: the only input of the judge and the report."""
+
+    config: RunConfig
+    policy: Policy
+    schema: Schema
+    input_sha256: str
+    n_rows: int
+    n_columns: int
+    started_at: str
+    seeded: bool
+    left_out_columns: tuple[str, ...] = ()
+    scan: PIIScan | None = None
+    deidentification: Any = None
+    split: dict[str, int] = field(default_factory=dict)
+    bound: ContributionBound | None = None
+    risk: RiskResult | None = None
+    training: Any = None
+    statement: PrivacyStatement | None = None
+    synthetic_rows: int = 0
+    membership: Any = None
+    dcr: Any = None
+    quality: Any = None
+    stage_errors: dict[str, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """Where the run's files went and what the judge decided."""
+
+    verdict: Status
+    report: Report
+    release_dir: Path | None  # the release folder, or None when the run was refused
+    rejected_dir: Path | None  # the report of a refused run (no data, no manifest)
+
+
+def prepare_inputs(config: RunConfig) -> tuple[pd.DataFrame, Schema | None, Policy]:
+    """Read and check every input before any expensive work; raise on the first unusable one."""
+    check_destination(config.out_dir, overwrite=config.overwrite)
+    policy = Policy.load(config.policy_path) if config.policy_path else Policy.preset("default")
+    schema = Schema.load(config.schema_path) if config.schema_path else None
+    table = read_table(config.input_path)
+    if schema is not None:
+        schema.check_table_columns(table.columns)
+    return table, schema, policy
+
+
+def run_release(
+    config: RunConfig,
+    *,
+    analyzer: Any = None,
+    progress: ProgressFn = no_progress,
+) -> RunOutcome:
+    """Run every stage on ``config.input_path`` and write the release (or a refusal report).
+
+    Raises :class:`privacy.errors.ClearanceError` for unusable input before anything is written.
+    """
+    table, declared_schema, policy = prepare_inputs(config)
+    return run_release_on_table(
+        table,
+        config=config,
+        declared_schema=declared_schema,
+        policy=policy,
+        input_sha256=sha256_file(config.input_path),
+        analyzer=analyzer,
+        progress=progress,
+    )
+
+
+def run_release_on_table(
+    table: pd.DataFrame,
+    *,
+    config: RunConfig,
+    declared_schema: Schema | None,
+    policy: Policy,
+    input_sha256: str,
+    analyzer: Any = None,
+    progress: ProgressFn = no_progress,
+) -> RunOutcome:
+    check_table_shape(table)
+    streams = StageStreams.from_seed(config.seed)
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    clock = _Clock()
+
+    # Cheap checks first: the privacy unit count decides whether delta is possible at all.
+    entity = declared_schema.entity_column if declared_schema else None
+    n_units = _count_training_units(table, entity, config.holdout_share)
+    delta = config.delta if config.delta is not None else min(default_delta(n_units), policy.max_delta)
+    budget = Budget(config.epsilon, delta)
+    unit = PrivacyUnit.ENTITY if entity else PrivacyUnit.ROW
+    budget.check_delta_for(n_units, unit)
+
+    with clock("scan"):
+        progress("load PII models", 0, 0)
+        analyzer = analyzer if analyzer is not None else build_analyzer()
+        scan = scan_table(
+            table,
+            analyzer=analyzer,
+            sample_size=config.pii_sample_size,
+            rng=streams["scan"],
+            progress=lambda done, total: progress("scan columns", done, total),
+        )
+    schema = declared_schema if declared_schema is not None else infer_schema(table, scan)
+    left_out = tuple(c for c in table.columns if c not in schema)
+    record = RunRecord(
+        config=config,
+        policy=policy,
+        schema=schema,
+        input_sha256=input_sha256,
+        n_rows=len(table),
+        n_columns=table.shape[1],
+        started_at=started,
+        seeded=streams.seeded,
+        left_out_columns=left_out,
+        scan=scan,
+    )
+
+    with clock("de-identify"):
+        # Columns outside the schema never reach the release; declared or proposed direct
+        # identifiers are dropped. A column the scan flags but the user's schema releases is
+        # kept as declared and judged as residual PII (FAIL), never silently overridden.
+        to_drop = [c.name for c in schema.with_role(ColumnRole.DIRECT_IDENTIFIER)]
+        to_redact = [c.name for c in schema.with_role(ColumnRole.FREE_TEXT)]
+        clean, record.deidentification = deidentify(
+            table[list(schema.names)],
+            drop=to_drop,
+            redact=to_redact,
+            analyzer=analyzer,
+            progress=lambda done, total: progress("redact free text", done, total),
+        )
+
+    with clock("risk"):
+        qis = [c.name for c in schema.with_role(ColumnRole.QUASI_IDENTIFIER) if c.name in clean.columns]
+        if qis:
+            record.risk = measure_reidentification_risk(clean, quasi_identifiers=qis)
+
+    train, holdout, record.split = _split_by_entity(clean, entity, config.holdout_share, streams["split"])
+    if entity:
+        train, record.bound = keep_one_row_per_entity(train, entity_column=entity, rng=streams["bound"])
+        holdout, _ = keep_one_row_per_entity(holdout, entity_column=entity, rng=streams["bound"])
+    released = [c.name for c in schema.synthesised]
+    if not released:
+        raise InvalidInputError(
+            "no column is left to synthesise: every column is an identifier, entity id or free "
+            "text; mark some columns as quasi_identifier, sensitive or other in the schema"
+        )
+
+    with clock("train"):
+        settings = config.training
+        generator = DPGenerator(
+            schema,
+            TrainingConfig(
+                epochs=settings.epochs,
+                logical_batch_size=settings.logical_batch_size,
+                max_physical_batch_size=settings.max_physical_batch_size,
+                learning_rate=settings.learning_rate,
+                max_grad_norm=settings.max_grad_norm,
+                domain_share=settings.domain_share,
+                accountant=config.accountant,
+            ),
+        )
+        record.training = generator.fit(
+            train[released],
+            budget=budget,
+            rng=streams["train"],
+            progress=progress,
+        )
+        record.statement = PrivacyStatement(
+            unit=unit, spends=tuple(record.training.spends), requested=budget, n_units=len(train)
+        )
+
+    with clock("sample"):
+        n_out = config.synthetic_rows or len(table)
+        progress("sample", 0, n_out)
+        synthetic = generator.sample(n_out, rng=streams["sample"])
+        record.synthetic_rows = len(synthetic)
+
+    with clock("audit"):
+        progress("membership inference", 0, 0)
+        members, non_members = _audit_targets(train[released], holdout[released], streams["audit"])
+        record.membership = _guarded(
+            record, "membership inference",
+            lambda: white_box_likelihood_attack(generator, members=members, non_members=non_members),
+        )
+        record.dcr = _guarded(
+            record, "distance to closest record",
+            lambda: distance_to_closest_record_attack(
+                synthetic=synthetic, members=members, non_members=non_members, rng=streams["audit"]
+            ),
+        )
+
+    with clock("quality"):
+        progress("quality", 0, 0)
+        record.quality = _guarded(
+            record, "quality",
+            lambda: measure_quality(
+                real_train=train[released],
+                real_holdout=holdout[released],
+                synthetic=synthetic,
+                target=_target_column(schema, config.target_column),
+                categorical=[c.name for c in schema.synthesised if c.kind is ColumnKind.CATEGORICAL],
+                numeric=[c.name for c in schema.synthesised if c.kind is ColumnKind.NUMERIC],
+                datetime=[c.name for c in schema.synthesised if c.kind is ColumnKind.DATETIME],
+                rng=streams["quality"],
+            ),
+        )
+    record.timings = clock.timings
+
+    findings = judge_run(record)
+    report = build_report(record, findings)
+    return _write_outcome(record, report, synthetic)
+
+
+def infer_schema(table: pd.DataFrame, scan: PIIScan) -> Schema:
+    """A schema proposed from the PII scan and column types, when the user declared none.
+
+    No domain is declared, so every domain is measured privately during training.
+    """
+    from privacy.schema import Column
+
+    verdicts = {v.column: v for v in scan.verdicts}
+    columns = []
+    for name in table.columns:
+        verdict = verdicts.get(name)
+        series = table[name]
+        if verdict is not None and verdict.is_free_text:
+            kind, role = ColumnKind.TEXT, ColumnRole.FREE_TEXT
+        elif verdict is not None and verdict.proposed_role is ColumnRole.DIRECT_IDENTIFIER:
+            kind, role = ColumnKind.TEXT, ColumnRole.DIRECT_IDENTIFIER
+        elif pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+            kind, role = ColumnKind.NUMERIC, ColumnRole.OTHER
+        else:
+            kind, role = ColumnKind.CATEGORICAL, ColumnRole.OTHER
+        integer = kind is ColumnKind.NUMERIC and pd.api.types.is_integer_dtype(series)
+        columns.append(Column(name=str(name), kind=kind, role=role, integer=integer))
+    return Schema(columns=tuple(columns))
+
+
+def _count_training_units(table: pd.DataFrame, entity: str | None, holdout_share: float) -> int:
+    if entity is not None:
+        if entity not in table.columns:
+            raise InvalidInputError(f"entity column '{entity}' is not in the table")
+        n = int(table[entity].nunique(dropna=True)) + int(table[entity].isna().sum())
+    else:
+        n = len(table)
+    return n - _holdout_size(n, holdout_share)
+
+
+def _holdout_size(n_units: int, share: float) -> int:
+    return max(1, int(round(n_units * share)))
+
+
+def _split_by_entity(
+    table: pd.DataFrame, entity: str | None, share: float, rng: np.random.Generator
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+    """Hold out a share of the *entities* (all their rows), never used for training or domains."""
+    if entity is None:
+        keys = np.arange(len(table))
+        row_keys = keys
+    else:
+        codes, uniques = pd.factorize(table[entity], use_na_sentinel=True)
+        # Each missing id is its own entity.
+        n_missing = int((codes < 0).sum())
+        codes = codes.copy()
+        codes[codes < 0] = np.arange(len(uniques), len(uniques) + n_missing)
+        keys = np.arange(len(uniques) + n_missing)
+        row_keys = codes
+    n_holdout = _holdout_size(len(keys), share)
+    held = np.zeros(len(keys), dtype=bool)
+    held[rng.permutation(len(keys))[:n_holdout]] = True
+    in_holdout = held[row_keys]
+    train = table[~in_holdout].reset_index(drop=True)
+    holdout = table[in_holdout].reset_index(drop=True)
+    return train, holdout, {
+        "units": len(keys),
+        "holdout_units": n_holdout,
+        "train_rows": len(train),
+        "holdout_rows": len(holdout),
+    }
+
+
+def _audit_targets(
+    train: pd.DataFrame, holdout: pd.DataFrame, rng: np.random.Generator
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    n = min(len(train), len(holdout), MAX_AUDIT_TARGETS)
+    members = train.iloc[rng.choice(len(train), size=n, replace=False)].reset_index(drop=True)
+    non_members = holdout.iloc[rng.choice(len(holdout), size=n, replace=False)].reset_index(drop=True)
+    return members, non_members
+
+
+def _target_column(schema: Schema, requested: str | None) -> str | None:
+    if requested is not None:
+        if requested not in {c.name for c in schema.synthesised}:
+            raise InvalidInputError(f"target column '{requested}' is not a released column")
+        return requested
+    for col in schema.with_role(ColumnRole.SENSITIVE):
+        if col.kind is ColumnKind.CATEGORICAL:
+            return col.name
+    return None
+
+
+def _guarded(record: RunRecord, stage: str, work: Any) -> Any:
+    """Run an audit stage; a failure becomes an ERROR finding, never silently dropped."""
+    try:
+        return work()
+    except Exception as err:  # noqa: BLE001 - any failure must surface as an ERROR finding
+        record.stage_errors[stage] = type(err).__name__
+        return None
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    def __call__(self, stage: str) -> _Clock:
+        self._stage = stage
+        return self
+
+    def __enter__(self) -> None:
+        self._start = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        self.timings[self._stage] = round(time.perf_counter() - self._start, 3)
+
+
+def _write_outcome(record: RunRecord, report: Report, synthetic: pd.DataFrame) -> RunOutcome:
+    config = record.config
+    report_files = [
+        ReleaseFile("report.json", lambda p: write_report_json(report, p)),
+        ReleaseFile("report.html", lambda p: write_report_html(report, p)),
+    ]
+    if report.verdict in (Status.PASS, Status.WARN):
+        files = [ReleaseFile("synthetic.csv", lambda p: synthetic.to_csv(p, index=False)), *report_files]
+        manifest = {
+            "kind": "clearance-release",
+            "verdict": report.verdict.value,
+            "input_sha256": record.input_sha256,
+            "config_sha256": config.sha256(),
+            "config": config.to_dict(),
+            "schema_sha256": sha256_file(config.schema_path) if config.schema_path else None,
+            "policy": record.policy.name,
+            "created_at": report.provenance.created_at,
+            "versions": dict(report.provenance.versions),
+            "guarantee": report.guarantee,
+        }
+        write_atomically(config.out_dir, files, manifest_extra=manifest, overwrite=config.overwrite)
+        return RunOutcome(report.verdict, report, config.out_dir, None)
+    rejected = config.out_dir.with_name(config.out_dir.name + ".rejected")
+    write_atomically(rejected, report_files, manifest_extra=None, overwrite=True)
+    return RunOutcome(report.verdict, report, None, rejected)

@@ -1,0 +1,1 @@
+"""Policy presets shipped with Clearance, as TOML data the judge reads."""

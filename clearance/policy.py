@@ -1,0 +1,103 @@
+"""The policy: the reader's own thresholds, read from TOML (never hard-coded in the judge)."""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from privacy.errors import InvalidInputError, join_problems
+
+PRESETS = ("default",)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Thresholds for every check the judge applies. Checks itself on construction."""
+
+    name: str
+    description: str
+    basis: str
+    max_epsilon: float
+    max_delta: float
+    require_entity_level: bool
+    max_released_identifier_columns: int
+    max_mia_auc: float
+    max_mia_tpr_at_fpr_1pct: float
+    min_quality_score: float
+    min_tstr_ratio: float
+
+    def __post_init__(self) -> None:
+        problems = []
+        if not (math.isfinite(self.max_epsilon) and self.max_epsilon > 0):
+            problems.append("privacy.max_epsilon must be > 0")
+        if not 0 <= self.max_delta < 1:
+            problems.append("privacy.max_delta must be in [0, 1)")
+        if self.max_released_identifier_columns < 0:
+            problems.append("pii.max_released_identifier_columns must be >= 0")
+        for label, value in (
+            ("membership_inference.max_auc", self.max_mia_auc),
+            ("membership_inference.max_tpr_at_fpr_1pct", self.max_mia_tpr_at_fpr_1pct),
+            ("quality.min_overall_score", self.min_quality_score),
+        ):
+            if not 0 <= value <= 1:
+                problems.append(f"{label} must be in [0, 1]")
+        if self.min_tstr_ratio < 0:
+            problems.append("quality.min_tstr_ratio must be >= 0")
+        if problems:
+            raise InvalidInputError("policy: " + join_problems(problems))
+
+    @classmethod
+    def from_toml_text(cls, text: str, *, source: str) -> Policy:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as err:
+            raise InvalidInputError(f"policy {source} is not valid TOML: {err}") from None
+        try:
+            fields = dict(
+                name=str(data["policy"]["name"]),
+                description=str(data["policy"].get("description", "")),
+                basis=str(data["policy"].get("basis", "")),
+                max_epsilon=float(data["privacy"]["max_epsilon"]),
+                max_delta=float(data["privacy"]["max_delta"]),
+                require_entity_level=bool(data["privacy"]["require_entity_level"]),
+                max_released_identifier_columns=int(data["pii"]["max_released_identifier_columns"]),
+                max_mia_auc=float(data["membership_inference"]["max_auc"]),
+                max_mia_tpr_at_fpr_1pct=float(data["membership_inference"]["max_tpr_at_fpr_1pct"]),
+                min_quality_score=float(data["quality"]["min_overall_score"]),
+                min_tstr_ratio=float(data["quality"]["min_tstr_ratio"]),
+            )
+        except KeyError as err:
+            raise InvalidInputError(
+                f"policy {source} lacks the setting {err}; start from `clearance policy show default`"
+            ) from None
+        except (TypeError, ValueError):
+            raise InvalidInputError(f"policy {source} has a setting of the wrong type") from None
+        return cls(**fields)  # type: ignore[arg-type]
+
+    @classmethod
+    def load(cls, path: str | Path) -> Policy:
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InvalidInputError(f"policy file {path} does not exist") from None
+        except (OSError, UnicodeDecodeError):
+            raise InvalidInputError(f"policy file {path} cannot be read as UTF-8 text") from None
+        return cls.from_toml_text(text, source=str(path))
+
+    @classmethod
+    def preset(cls, name: str = "default") -> Policy:
+        return cls.from_toml_text(preset_text(name), source=f"preset '{name}'")
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def preset_text(name: str) -> str:
+    if name not in PRESETS:
+        raise InvalidInputError(f"unknown policy preset '{name}'; choose one of {list(PRESETS)}")
+    return resources.files("clearance.policies").joinpath(f"{name}.toml").read_text("utf-8")

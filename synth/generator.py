@@ -1,0 +1,565 @@
+"""The DP generator: domain measurement, encoding, DP-SGD training with Opacus, sampling.
+
+Privacy of :meth:`DPGenerator.fit` (unit: one row; add/remove-one-row neighbours)
+    1. *Domain stage* (only when a synthesised column needs measuring, see
+       :func:`synth.encoding.column_needs_measurement`): ``domain_share`` of the budget, spent by
+       :class:`synth.encoding.TableEncoder` through :mod:`privacy.mechanisms`.
+    2. *Training stage*: the rest. DP-SGD (Abadi et al. 2016) with **Poisson sampling** at rate
+       ``q`` (Opacus ``DPDataLoader``), per-sample clipping to ``max_grad_norm`` and Gaussian
+       noise of std ``noise_multiplier * max_grad_norm`` per logical step; logical batches are
+       split into physical micro-batches by Opacus ``BatchMemoryManager`` so the accountant
+       sees the logical rate (invariant 2). The noise multiplier is calibrated with
+       :func:`privacy.accounting.calibrate_noise_multiplier` for exactly ``steps`` steps at rate
+       ``q``; the spend recorded is ``epsilon_for`` of that event. After training we check that
+       Opacus' own accountant saw exactly ``[(noise_multiplier, q, steps)]`` and that its
+       epsilon is at most 1.05 x the target.
+
+    The stages compose basically; :attr:`TrainingRecord.spends` lists them and their sum never
+    exceeds the requested budget. Everything else (sampling, log-likelihoods) is
+    post-processing of the trained model and the DP-measured domain.
+
+Sampling rate
+    Opacus' Poisson loader derives ``q = 1 / len(loader) = 1 / ceil(n / logical_batch_size)``
+    from an ordinary loader with ``batch_size = logical_batch_size``, so that is the rate we
+    calibrate for, account and record (expected batch ``n q <= logical_batch_size``); one epoch
+    is ``ceil(n / logical_batch_size)`` logical steps and ``steps = epochs * that``.
+
+Randomness
+    All randomness flows from the caller's ``numpy.random.Generator``: it seeds the domain
+    mechanisms, torch's parameter initialisation (inside ``torch.random.fork_rng``, so the
+    global torch state is untouched), the Poisson sampler's ``torch.Generator`` and the noise
+    ``torch.Generator`` (``make_private(noise_generator=...)``). ``secure_mode`` is off: noise
+    comes from a seeded PRNG, which is reproducible but not a cryptographic source; a
+    production release should retrain with Opacus' secure mode (torchcsprng).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from privacy.accounting import (
+    AccountantKind,
+    Budget,
+    PrivacyUnit,
+    StageSpend,
+    SubsampledGaussianEvent,
+    calibrate_noise_multiplier,
+    epsilon_for,
+)
+from privacy.errors import InvalidInputError, PrivacyBudgetError, join_problems
+from privacy.schema import Schema
+from synth.encoding import TableEncoder, check_synthesised_columns
+from synth.model import AutoregressiveTabularModel, row_log_likelihood
+
+__all__ = ["GRAD_SAMPLE_MODES", "DPGenerator", "TrainingConfig", "TrainingRecord"]
+
+GRAD_SAMPLE_MODES = ("hooks", "ghost", "functorch")
+TRAINING_MECHANISM = "dp-sgd (poisson-subsampled gaussian, opacus)"
+OPACUS_EPSILON_SLACK = 1.05
+
+ProgressFn = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """How :class:`DPGenerator` trains. Defaults fit 5,000 rows x 12 columns x 10 epochs in
+    well under a minute on 2 CPU cores.
+
+    ``logical_batch_size`` is the *expected* Poisson batch (see the module docstring for the
+    exact rate); ``max_physical_batch_size`` bounds memory only. ``domain_share`` is the share
+    of epsilon and delta spent measuring column domains when any column needs it (0 when none
+    does). ``private=False`` trains without DP (only when explicitly asked; the record says so).
+    ``grad_sample_mode`` is Opacus' per-sample-gradient engine ("ghost": ghost clipping, the
+    fastest here; "hooks": the reference implementation).
+    """
+
+    epochs: int = 10
+    logical_batch_size: int = 512
+    max_physical_batch_size: int = 256
+    learning_rate: float = 2e-3
+    max_grad_norm: float = 1.0
+    domain_share: float = 0.1
+    accountant: AccountantKind = AccountantKind.PLD
+    embedding_dim: int = 16
+    hidden_dim: int = 128
+    n_quantile_bins: int = 16
+    private: bool = True
+    grad_sample_mode: str = "ghost"
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        for name in (
+            "epochs",
+            "logical_batch_size",
+            "max_physical_batch_size",
+            "embedding_dim",
+            "hidden_dim",
+            "n_quantile_bins",
+        ):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                problems.append(f"{name} must be a positive integer")
+        for name in ("learning_rate", "max_grad_norm"):
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+                problems.append(f"{name} must be a finite number > 0")
+        if not isinstance(self.domain_share, int | float) or not 0 <= self.domain_share < 1:
+            problems.append("domain_share must be in [0, 1)")
+        if not isinstance(self.accountant, AccountantKind):
+            problems.append(f"accountant must be one of {[k.value for k in AccountantKind]}")
+        if self.grad_sample_mode not in GRAD_SAMPLE_MODES:
+            problems.append(f"grad_sample_mode must be one of {list(GRAD_SAMPLE_MODES)}")
+        if problems:
+            raise InvalidInputError(join_problems(problems))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "epochs": self.epochs,
+            "logical_batch_size": self.logical_batch_size,
+            "max_physical_batch_size": self.max_physical_batch_size,
+            "learning_rate": self.learning_rate,
+            "max_grad_norm": self.max_grad_norm,
+            "domain_share": self.domain_share,
+            "accountant": self.accountant.value,
+            "embedding_dim": self.embedding_dim,
+            "hidden_dim": self.hidden_dim,
+            "n_quantile_bins": self.n_quantile_bins,
+            "private": self.private,
+            "grad_sample_mode": self.grad_sample_mode,
+        }
+
+
+@dataclass(frozen=True)
+class TrainingRecord:
+    """What :meth:`DPGenerator.fit` did and spent. ``spends`` holds the ``domain`` spends and
+    one ``training`` spend (empty when ``private`` is False)."""
+
+    spends: tuple[StageSpend, ...]
+    noise_multiplier: float | None
+    sample_rate: float
+    steps: int
+    epochs: int
+    final_loss: float
+    loss_curve: tuple[float, ...]
+    seconds: float
+    private: bool
+    n_train_rows: int
+    grad_sample_mode: str | None
+    encoder: dict[str, Any] = field(default_factory=dict)
+    privacy_unit: PrivacyUnit = PrivacyUnit.ROW
+
+    @property
+    def epsilon(self) -> float:
+        """Total epsilon of the spends (basic composition)."""
+        return math.fsum(s.epsilon for s in self.spends)
+
+    @property
+    def delta(self) -> float:
+        return math.fsum(s.delta for s in self.spends)
+
+    @property
+    def training_spend(self) -> StageSpend | None:
+        found = [s for s in self.spends if s.stage == "training"]
+        return found[0] if found else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "private": self.private,
+            "privacy_unit": self.privacy_unit.value,
+            "epsilon": self.epsilon if self.private else None,
+            "delta": self.delta if self.private else None,
+            "spends": [s.to_dict() for s in self.spends],
+            "noise_multiplier": self.noise_multiplier,
+            "sample_rate": self.sample_rate,
+            "steps": self.steps,
+            "epochs": self.epochs,
+            "final_loss": self.final_loss,
+            "loss_curve": list(self.loss_curve),
+            "seconds": self.seconds,
+            "n_train_rows": self.n_train_rows,
+            "grad_sample_mode": self.grad_sample_mode,
+            "encoder": self.encoder,
+        }
+
+
+class _RowNLL(nn.Module):
+    """Negative token log-likelihood per row, reduced like a torch loss (Opacus' ghost
+    clipping wrapper switches ``reduction`` to "none" to get the per-row losses)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reduction = "mean"
+
+    def forward(self, logits: list[torch.Tensor], codes: torch.Tensor) -> torch.Tensor:
+        nll = -row_log_likelihood(logits, codes)
+        if self.reduction == "none":
+            return nll
+        return nll.sum() if self.reduction == "sum" else nll.mean()
+
+
+def _opacus_accountant(kind: AccountantKind) -> str:
+    return "prv" if kind is AccountantKind.PLD else "rdp"
+
+
+class DPGenerator:
+    """A differentially private tabular generator (autoregressive, trained with DP-SGD).
+
+    Learns ``schema.synthesised`` columns; :meth:`sample` returns them in schema order.
+    """
+
+    def __init__(self, schema: Schema, config: TrainingConfig | None = None) -> None:
+        if not isinstance(schema, Schema):
+            raise InvalidInputError("DPGenerator needs a privacy.schema.Schema")
+        self.schema = schema
+        self.config = config if config is not None else TrainingConfig()
+        self._encoder: TableEncoder | None = None
+        self._model: AutoregressiveTabularModel | None = None
+        self.record: TrainingRecord | None = None
+
+    # ------------------------------------------------------------------------------- fit
+
+    def _check_table(self, table: pd.DataFrame) -> None:
+        if not isinstance(table, pd.DataFrame):
+            raise InvalidInputError("the training table must be a pandas DataFrame")
+        if not self.schema.synthesised:
+            raise InvalidInputError(
+                "the schema has no column to synthesise (quasi-identifier, sensitive or other, "
+                "not text)"
+            )
+        check_synthesised_columns(self.schema, table)
+        if len(table) < 2:
+            raise InvalidInputError(
+                f"the training table has {len(table)} row(s); at least 2 are needed"
+            )
+
+    def fit(
+        self,
+        table: pd.DataFrame,
+        *,
+        budget: Budget | None,
+        rng: np.random.Generator,
+        progress: ProgressFn | None = None,
+    ) -> TrainingRecord:
+        """Measure domains, encode and train; return what was spent and done.
+
+        ``budget`` is the whole run's (epsilon, delta) for this generator; it may be None only
+        when ``config.private`` is False. Raises :class:`InvalidInputError` for an unusable
+        table and :class:`PrivacyBudgetError` for an unusable budget (delta >= 1/n, ...).
+        """
+        self._check_table(table)
+        cfg = self.config
+        n = len(table)
+        started = time.perf_counter()
+        domain_budget: Budget | None = None
+        train_budget: Budget | None = None
+        if cfg.private:
+            if not isinstance(budget, Budget):
+                raise PrivacyBudgetError("private training needs a Budget (epsilon, delta)")
+            budget.check_delta_for(n, PrivacyUnit.ROW)
+            if budget.delta <= 0:
+                raise PrivacyBudgetError("DP-SGD needs delta > 0 (the Gaussian mechanism)")
+            if TableEncoder.columns_needing_measurement(self.schema):
+                if cfg.domain_share <= 0:
+                    raise PrivacyBudgetError(
+                        "some columns have no public domain and domain_share is 0: declare "
+                        "their domains public in the schema or set domain_share > 0"
+                    )
+                parts = budget.split({"domain": cfg.domain_share, "training": 1 - cfg.domain_share})
+                domain_budget, train_budget = parts["domain"], parts["training"]
+            else:
+                train_budget = budget
+        seeds = [int(s) for s in rng.integers(0, 2**62, size=3)]
+
+        encoder = TableEncoder.fit(
+            self.schema, table, budget=domain_budget, rng=rng, n_quantile_bins=cfg.n_quantile_bins
+        )
+        codes = torch.from_numpy(encoder.encode(table))
+
+        previous_threads = torch.get_num_threads()
+        torch.set_num_threads(1)  # ENVIRONMENT.md: far faster on these shared 2-core machines
+        try:
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(seeds[0])
+                model = AutoregressiveTabularModel(
+                    encoder.cardinalities,
+                    embedding_dim=cfg.embedding_dim,
+                    hidden_dim=cfg.hidden_dim,
+                )
+            if cfg.private:
+                assert train_budget is not None
+                result = self._train_private(model, codes, train_budget, seeds, progress)
+            else:
+                result = self._train_plain(model, codes, seeds, progress)
+        finally:
+            torch.set_num_threads(previous_threads)
+
+        model.eval()
+        self._encoder, self._model = encoder, model
+        spends = encoder.spends + ((result["spend"],) if cfg.private else ())
+        if cfg.private:
+            assert budget is not None
+            total_eps = math.fsum(s.epsilon for s in spends)
+            total_delta = math.fsum(s.delta for s in spends)
+            if total_eps > budget.epsilon * (1 + 1e-9) or total_delta > budget.delta * (1 + 1e-9):
+                raise PrivacyBudgetError(  # pragma: no cover - guarded by construction
+                    "internal error: the stages spent more than the budget; nothing is released"
+                )
+        curve = tuple(result["curve"])
+        self.record = TrainingRecord(
+            spends=spends,
+            noise_multiplier=result.get("sigma"),
+            sample_rate=result["q"],
+            steps=result["steps"],
+            epochs=cfg.epochs,
+            final_loss=curve[-1] if curve else float("nan"),
+            loss_curve=curve,
+            seconds=time.perf_counter() - started,
+            private=cfg.private,
+            n_train_rows=n,
+            grad_sample_mode=cfg.grad_sample_mode if cfg.private else None,
+            encoder=encoder.to_dict(),
+        )
+        return self.record
+
+    def _train_plain(
+        self,
+        model: AutoregressiveTabularModel,
+        codes: torch.Tensor,
+        seeds: list[int],
+        progress: ProgressFn | None,
+    ) -> dict[str, Any]:
+        cfg = self.config
+        n = codes.shape[0]
+        generator = torch.Generator().manual_seed(seeds[1])
+        loader = DataLoader(
+            TensorDataset(codes),
+            batch_size=min(cfg.logical_batch_size, n),
+            shuffle=True,
+            generator=generator,
+        )
+        optimizer = torch.optim.Adam(model.parameters(), lr=cfg.learning_rate)
+        model.train()
+        curve: list[float] = []
+        steps = 0
+        for epoch in range(1, cfg.epochs + 1):
+            total, rows = 0.0, 0
+            for (batch,) in loader:
+                optimizer.zero_grad()
+                nll = -row_log_likelihood(model(batch), batch)
+                nll.mean().backward()
+                optimizer.step()
+                steps += 1
+                total += float(nll.detach().sum())
+                rows += batch.shape[0]
+            curve.append(total / max(rows, 1))
+            if progress is not None:
+                progress("train", epoch, cfg.epochs)
+        return {"curve": curve, "steps": steps, "q": min(cfg.logical_batch_size, n) / n}
+
+    def _train_private(
+        self,
+        model: AutoregressiveTabularModel,
+        codes: torch.Tensor,
+        budget: Budget,
+        seeds: list[int],
+        progress: ProgressFn | None,
+    ) -> dict[str, Any]:
+        from opacus import PrivacyEngine
+        from opacus.utils.batch_memory_manager import BatchMemoryManager
+
+        cfg = self.config
+        n = int(codes.shape[0])
+        steps_per_epoch = math.ceil(n / cfg.logical_batch_size)
+        q = 1.0 / steps_per_epoch  # what Opacus' DPDataLoader derives from this loader
+        steps = cfg.epochs * steps_per_epoch
+        sigma = calibrate_noise_multiplier(
+            target_epsilon=budget.epsilon,
+            delta=budget.delta,
+            sample_rate=q,
+            steps=steps,
+            kind=cfg.accountant,
+        )
+        event = SubsampledGaussianEvent(sigma, q, steps)
+        accounted = epsilon_for(event, delta=budget.delta, kind=cfg.accountant)
+
+        sampler_gen = torch.Generator().manual_seed(seeds[1])
+        noise_gen = torch.Generator().manual_seed(seeds[2])
+        loader = DataLoader(
+            TensorDataset(codes), batch_size=cfg.logical_batch_size, generator=sampler_gen
+        )
+        optimizer = torch.optim.Adam(model.parameters(), lr=cfg.learning_rate)
+        ghost = cfg.grad_sample_mode == "ghost"
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*[Ss]ecure [Rr][Nn][Gg].*")
+            engine = PrivacyEngine(accountant=_opacus_accountant(cfg.accountant), secure_mode=False)
+            made = engine.make_private(
+                module=model,
+                optimizer=optimizer,
+                criterion=_RowNLL(),
+                data_loader=loader,
+                noise_multiplier=sigma,
+                max_grad_norm=cfg.max_grad_norm,
+                poisson_sampling=True,
+                noise_generator=noise_gen,
+                grad_sample_mode=cfg.grad_sample_mode,
+            )
+        if ghost:
+            dp_model, dp_optimizer, criterion, dp_loader = made
+        else:
+            dp_model, dp_optimizer, dp_loader = made
+            criterion = None
+        if not math.isclose(dp_loader.sample_rate, q, rel_tol=0, abs_tol=1e-15):
+            raise PrivacyBudgetError(  # pragma: no cover - Opacus contract
+                "Opacus' Poisson loader samples at a different rate than the one accounted"
+            )
+        if 1.0 / len(dp_loader) != q:
+            # make_private hooks the accountant with 1/len(loader) = 1/int(1/q), which float
+            # rounding can make 1/(m-1); re-attach it with the exact rate the loader samples at.
+            dp_optimizer.attach_step_hook(engine.accountant.get_optimizer_hook_fn(sample_rate=q))
+
+        curve: list[float] = []
+        done = 0
+        total, rows = 0.0, 0
+        dp_model.train()
+        with (
+            warnings.catch_warnings(),
+            BatchMemoryManager(
+                data_loader=dp_loader,
+                max_physical_batch_size=cfg.max_physical_batch_size,
+                optimizer=dp_optimizer,
+            ) as physical_loader,
+        ):
+            # Opacus' hooks fire on outputs because index inputs need no gradient: expected.
+            warnings.filterwarnings("ignore", message=".*[Ff]ull backward hook.*")
+            while done < steps:
+                for (batch,) in physical_loader:
+                    dp_optimizer.zero_grad()
+                    real_rows = int(batch.shape[0])
+                    if real_rows == 0:
+                        # An empty Poisson batch: run one public all-zero dummy row with loss
+                        # weight 0, so every grad-sample mode yields a zero clipped sum and the
+                        # optimizer still adds the noise and tells the accountant (exactly
+                        # DP-SGD's update for an empty batch).
+                        batch = torch.zeros((1, codes.shape[1]), dtype=codes.dtype)
+                    weight = 1.0 if real_rows else 0.0
+                    logits = dp_model(batch)
+                    if criterion is not None:
+                        loss = criterion(logits, batch) * weight
+                        nll_sum = float(loss.loss_per_sample.detach().sum())
+                    else:
+                        nll = -row_log_likelihood(logits, batch) * weight
+                        loss = nll.mean()
+                        nll_sum = float(nll.detach().sum())
+                    loss.backward()
+                    dp_optimizer.step()
+                    total += nll_sum
+                    rows += real_rows
+                    if dp_optimizer._is_last_step_skipped:
+                        continue  # a physical micro-batch inside a logical batch
+                    done += 1
+                    if done % steps_per_epoch == 0:
+                        curve.append(total / max(rows, 1))
+                        total, rows = 0.0, 0
+                        if progress is not None:
+                            progress("train", done // steps_per_epoch, cfg.epochs)
+                    if done == steps:
+                        break
+        dp_optimizer.zero_grad()
+        if hasattr(dp_model, "cleanup"):  # drop Opacus' hooks and per-sample attributes
+            dp_model.cleanup()
+
+        history = [tuple(h) for h in engine.accountant.history]
+        if history != [(sigma, q, steps)]:
+            raise PrivacyBudgetError(
+                f"Opacus' accountant recorded {history}, not the accounted "
+                f"{[(sigma, q, steps)]}; the model is not released"
+            )
+        with warnings.catch_warnings():  # RDP's "optimal order is the largest alpha" is moot here
+            warnings.filterwarnings("ignore", message=".*[Oo]ptimal order.*")
+            opacus_eps = float(engine.get_epsilon(budget.delta))
+        if opacus_eps > budget.epsilon * OPACUS_EPSILON_SLACK:
+            raise PrivacyBudgetError(
+                f"Opacus' {engine.accountant.mechanism()} accountant gives epsilon = "
+                f"{opacus_eps:.4g}, above {OPACUS_EPSILON_SLACK} x the target {budget.epsilon:g}; "
+                "the model is not released"
+            )
+        spend = StageSpend(
+            stage="training",
+            epsilon=accounted,
+            delta=budget.delta,
+            mechanism=TRAINING_MECHANISM,
+            detail={
+                "noise_multiplier": sigma,
+                "sample_rate": q,
+                "steps": steps,
+                "epochs": cfg.epochs,
+                "logical_batch_size": cfg.logical_batch_size,
+                "expected_batch_size": n * q,
+                "max_grad_norm": cfg.max_grad_norm,
+                "sampling": "poisson",
+                "accountant": cfg.accountant.value,
+                "accountant_epsilon": accounted,
+                "target_epsilon": budget.epsilon,
+                "opacus_loader_sample_rate": dp_loader.sample_rate,
+                "opacus_accountant": engine.accountant.mechanism(),
+                "opacus_epsilon": opacus_eps,
+                "grad_sample_mode": cfg.grad_sample_mode,
+                "secure_mode": False,
+            },
+        )
+        return {"curve": curve, "steps": steps, "q": q, "sigma": sigma, "spend": spend}
+
+    # ------------------------------------------------------------------- after training
+
+    def _fitted(self) -> tuple[TableEncoder, AutoregressiveTabularModel]:
+        if self._encoder is None or self._model is None:
+            raise InvalidInputError("the generator is not trained yet: call fit() first")
+        return self._encoder, self._model
+
+    @property
+    def encoder(self) -> TableEncoder:
+        return self._fitted()[0]
+
+    def sample(self, n: int, *, rng: np.random.Generator) -> pd.DataFrame:
+        """``n`` synthetic rows: ``schema.synthesised`` columns in schema order. Integer numeric
+        columns are ``Int64``, other numeric ``float64``, categorical and date (ISO) columns
+        ``str``; the ``__missing__`` token decodes to a missing value, ``__other__`` stays as
+        that literal."""
+        encoder, model = self._fitted()
+        if not isinstance(n, int | np.integer) or isinstance(n, bool) or n < 0:
+            raise InvalidInputError("n must be a non-negative integer")
+        previous_threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            codes = model.sample(int(n), rng)
+        finally:
+            torch.set_num_threads(previous_threads)
+        return encoder.decode(codes, rng)
+
+    def log_prob(self, rows: pd.DataFrame) -> np.ndarray:
+        """Exact per-row token log-likelihood (natural log) under the trained model, shape
+        ``(n,)``. Values outside the measured domain map to ``__other__``/``__missing__``, numbers
+        are clipped into the outer bins."""
+        encoder, model = self._fitted()
+        if not isinstance(rows, pd.DataFrame):
+            raise InvalidInputError("rows must be a pandas DataFrame")
+        codes = torch.from_numpy(encoder.encode(rows))
+        out = np.empty(codes.shape[0], dtype=np.float64)
+        with torch.no_grad():
+            for start in range(0, codes.shape[0], 8192):
+                batch = codes[start : start + 8192]
+                out[start : start + batch.shape[0]] = (
+                    row_log_likelihood(model(batch), batch).double().numpy()
+                )
+        return out

@@ -1,0 +1,161 @@
+"""The real pipeline end to end on a small generated hospital table (integration tests)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from clearance.cli import main
+from clearance.config import RunConfig, TrainingSettings
+from clearance.demo_data import demo_schema
+from clearance.pipeline import run_release
+from clearance.policy import preset_text
+from clearance.release import verify_release
+from privacy.accounting import AccountantKind, SubsampledGaussianEvent, epsilon_for
+from reports import Status, validate_report_dict
+
+FAST = TrainingSettings(epochs=3, logical_batch_size=64, max_physical_batch_size=64)
+RELEASE_FILES = {"synthetic.csv", "report.html", "report.json", "manifest.json"}
+
+
+def _inputs(tmp_path: Path, table) -> tuple[Path, Path]:
+    data, schema = tmp_path / "admissions.csv", tmp_path / "schema.json"
+    table.to_csv(data, index=False)
+    demo_schema().save(schema)
+    return data, schema
+
+
+def _config(tmp_path, data, schema, **overrides) -> RunConfig:
+    values = dict(input_path=data, out_dir=tmp_path / "release", epsilon=1.0, schema_path=schema,
+                  seed=3, training=FAST)
+    values.update(overrides)
+    return RunConfig(**values)
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory, demo_table, analyzer):
+    """One real run, with every outgoing connection refused in-process."""
+    import socket
+
+    tmp_path = tmp_path_factory.mktemp("run")
+    data, schema = _inputs(tmp_path, demo_table)
+    mp = pytest.MonkeyPatch()
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("network access attempted")
+
+    for target, name in ((socket.socket, "connect"), (socket, "create_connection"),
+                         (socket, "getaddrinfo")):
+        mp.setattr(target, name, refuse)
+    try:
+        outcome = run_release(_config(tmp_path, data, schema), analyzer=analyzer)
+    finally:
+        mp.undo()
+    return outcome, tmp_path / "release", demo_table
+
+
+def test_release_has_the_four_files_and_verifies(released):
+    outcome, out, _ = released
+    assert outcome.verdict in (Status.PASS, Status.WARN), [
+        (f.check_id, f.status) for f in outcome.report.findings
+    ]
+    assert {p.name for p in out.iterdir()} == RELEASE_FILES
+    assert verify_release(out).ok
+    validate_report_dict(json.loads((out / "report.json").read_text()))
+
+
+def test_reported_epsilon_is_the_accountants_and_within_the_request(released):
+    _, out, _ = released
+    results = json.loads((out / "report.json").read_text())["results"]
+    privacy = results["privacy"]
+    assert privacy["epsilon"] <= 1.0
+    assert privacy["unit"] == "entity"
+    training = next(s for s in privacy["stages"] if s["stage"] == "training")
+    detail = training["detail"]
+    recomputed = epsilon_for(
+        SubsampledGaussianEvent(detail["noise_multiplier"], detail["sample_rate"], detail["steps"]),
+        delta=training["delta"],
+        kind=AccountantKind(detail["accountant"]),
+    )
+    assert training["epsilon"] == pytest.approx(recomputed, rel=1e-6)
+    assert sum(s["epsilon"] for s in privacy["stages"]) == pytest.approx(privacy["epsilon"])
+    assert privacy["delta"] < 1 / privacy["n_units"]
+
+
+def test_no_identifier_from_the_input_appears_in_any_release_file(released):
+    _, out, table = released
+    text = "\n".join((out / name).read_text(encoding="utf-8") for name in RELEASE_FILES)
+    for column in ("ssn", "email", "phone", "name", "mrn", "street_address"):
+        leaked = [v for v in table[column].dropna().unique() if str(v) in text]
+        assert not leaked, f"{len(leaked)} value(s) of '{column}' leaked into the release"
+
+
+def test_synthetic_table_has_released_columns_only(released):
+    _, out, _ = released
+    import pandas as pd
+
+    synthetic = pd.read_csv(out / "synthetic.csv")
+    assert list(synthetic.columns) == [c.name for c in demo_schema().synthesised]
+    assert len(synthetic) == 800
+
+
+def test_failing_policy_leaves_no_valid_release(tmp_path, demo_table, analyzer):
+    data, schema = _inputs(tmp_path, demo_table)
+    strict = tmp_path / "strict.toml"
+    strict.write_text(preset_text("default").replace("max_epsilon = 1.0", "max_epsilon = 0.5"))
+    outcome = run_release(_config(tmp_path, data, schema, policy_path=strict), analyzer=analyzer)
+    assert outcome.verdict is Status.FAIL
+    assert not (tmp_path / "release").exists()
+    rejected = {p.name for p in (tmp_path / "release.rejected").iterdir()}
+    assert rejected == {"report.html", "report.json"}
+
+
+def _cli(args, capsys):
+    code = main(args)
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_bad_inputs_exit_2_with_a_clear_message_and_write_nothing(tmp_path, demo_table, capsys):
+    data, schema = _inputs(tmp_path, demo_table)
+    out = tmp_path / "out"
+    base = ["run", str(data), "--schema", str(schema), "--out", str(out), "--epsilon", "1"]
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("a,b\n", encoding="utf-8")
+    one_row = tmp_path / "one.csv"
+    demo_table.head(1).to_csv(one_row, index=False)
+    garbage = tmp_path / "garbage.parquet"
+    garbage.write_bytes(b"\x00\x01 not a parquet file")
+    bad_schema = tmp_path / "bad_schema.json"
+    bad_schema.write_text(json.dumps({"columns": [{"name": "absent", "kind": "numeric"}]}))
+    existing = tmp_path / "existing"
+    existing.mkdir()
+    cases = {
+        "does not exist": ["run", str(tmp_path / "nope.csv"), "--out", str(out), "--epsilon", "1"],
+        "is empty": ["run", str(empty), "--out", str(out), "--epsilon", "1"],
+        "no rows": ["run", str(header_only), "--out", str(out), "--epsilon", "1"],
+        "one row": ["run", str(one_row), "--out", str(out), "--epsilon", "1"],
+        "could not be read": ["run", str(garbage), "--out", str(out), "--epsilon", "1"],
+        "does not have": ["run", str(data), "--schema", str(bad_schema), "--out", str(out), "--epsilon", "1"],
+        "epsilon must be": base[:-1] + ["0"],
+        "1/n": base + ["--delta", "0.01"],
+        "already exists": ["run", str(data), "--out", str(existing), "--epsilon", "1"],
+    }
+    secrets = [str(v) for v in demo_table[["ssn", "email", "name"]].head(1).to_numpy().ravel()]
+    for expected, args in cases.items():
+        code, output = _cli(args, capsys)
+        assert code == 2, (expected, output)
+        assert expected in output, (expected, output)
+        assert not any(s in output for s in secrets)
+        assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["admissions.csv", "schema.json", "empty.csv", "header.csv", "one.csv", "garbage.parquet",
+         "bad_schema.json", "existing"]
+    )
+
+
+def test_negative_epsilon_is_refused_by_the_cli(tmp_path, capsys):
+    code, output = _cli(["run", "x.csv", "--out", str(tmp_path / "o"), "--epsilon", "-1"], capsys)
+    assert code == 2 and "epsilon" in output
