@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=0,
                       help="seed for the demo data and the run (default 0: reproducible, not secret)")
     demo.add_argument("--epochs", type=_positive_int, default=None, help="training epochs")
+    demo.add_argument("--target", default="readmitted_30d", metavar="COLUMN",
+                      help="column for the downstream-utility test (default readmitted_30d)")
 
     verify = sub.add_parser("verify", help="check a release folder against its manifest hashes")
     verify.add_argument("release", type=Path, metavar="RELEASE_DIR")
@@ -139,8 +141,17 @@ class _ConsoleProgress:
             self._bar = None
 
 
+def _quiet_library_logs() -> None:
+    """Presidio logs a warning per recognizer of another language; keep stderr for progress."""
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _offline_environment()
+    _quiet_library_logs()
     parser = build_parser()
     args = parser.parse_args(argv)
     from privacy.errors import ClearanceError

@@ -17,10 +17,10 @@ from privacy.errors import InvalidInputError, PrivacyBudgetError, join_problems
 class TrainingSettings:
     """Generator training settings the user may tune; defaults fit a 2-core laptop."""
 
-    epochs: int = 15
-    logical_batch_size: int = 256
+    epochs: int = 30
+    logical_batch_size: int = 512
     max_physical_batch_size: int = 256
-    learning_rate: float = 3e-3
+    learning_rate: float = 1e-2
     max_grad_norm: float = 1.0
     domain_share: float = 0.1
 

@@ -251,7 +251,8 @@ def demo_schema() -> Schema:
         Column("patient_id", cat, ColumnRole.ENTITY_ID),
         *(Column(c, text, direct) for c in ("name", "ssn", "mrn", "phone", "email")),
         Column("street_address", text, direct),
-        Column("city", cat, quasi),  # no declared domain: measured privately downstream
+        # The served cities are a public list; numeric bin edges are still measured with DP.
+        public("city", cat, quasi, categories=tuple(sorted({c[0] for c in CITIES}))),
         public("state", cat, quasi, categories=US_STATES),
         Column("zip", text, direct),  # a full 5-digit ZIP is a HIPAA identifier
         Column("date_of_birth", dt, direct),

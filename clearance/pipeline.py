@@ -219,6 +219,7 @@ def run_release_on_table(
         progress("sample", 0, n_out)
         synthetic = generator.sample(n_out, rng=streams["sample"])
         record.synthetic_rows = len(synthetic)
+        progress("sample", n_out, n_out)
 
     with clock("audit"):
         progress("membership inference", 0, 0)

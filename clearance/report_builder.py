@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from clearance import __version__
 from clearance.judge import measured as _m
-from privacy.schema import ColumnRole
+from privacy.schema import Column, ColumnKind, ColumnRole
 from reports import (
     BarChart,
     Finding,
@@ -128,7 +128,7 @@ def _data_section(record: RunRecord) -> Section:
     rows = []
     for col in schema.columns:
         if col.role.is_synthesised:
-            source = "declared public" if col.domain_public else "measured with DP"
+            source = _domain_source(col)
             treatment = "synthesised"
         elif col.role is ColumnRole.ENTITY_ID:
             source, treatment = "-", "bounds contributions; not released"
@@ -154,6 +154,14 @@ def _data_section(record: RunRecord) -> Section:
             emphasis=True,
         ))
     return Section("data", "The data and its schema", tuple(blocks))
+
+
+def _domain_source(col: Column) -> str:
+    """Where a released column's domain came from (invariant 1)."""
+    if col.kind is ColumnKind.CATEGORICAL:
+        return "categories declared public" if col.domain_public else "categories measured with DP"
+    bounds = "bounds declared public" if col.domain_public else "bounds measured with DP"
+    return f"{bounds}; bin edges measured with DP"
 
 
 def _pii_section(record: RunRecord) -> Section | None:

@@ -14,7 +14,7 @@ from clearance.release import verify_release
 from privacy.accounting import AccountantKind, SubsampledGaussianEvent, epsilon_for
 from reports import Status, validate_report_dict
 
-FAST = TrainingSettings(epochs=3, logical_batch_size=64, max_physical_batch_size=64)
+FAST = TrainingSettings(epochs=3, logical_batch_size=128, max_physical_batch_size=128)
 RELEASE_FILES = {"synthetic.csv", "report.html", "report.json", "manifest.json"}
 
 
