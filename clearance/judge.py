@@ -10,14 +10,11 @@ from clearance.policy import Policy
 from privacy.accounting import PrivacyStatement, PrivacyUnit
 from privacy.estimate import Estimate
 from privacy.pii import PIIScan
-from privacy.schema import ColumnRole, Schema
+from privacy.schema import Schema
 from reports import Finding, Measured, Status
 
 if TYPE_CHECKING:
     from clearance.pipeline import RunRecord
-
-DIRECT_IDENTIFIER_ROLE = ColumnRole.DIRECT_IDENTIFIER
-
 
 def measured(estimate: Estimate, unit: str = "") -> Measured:
     return Measured(

@@ -34,7 +34,7 @@ from privacy.contribution import ContributionBound, keep_one_row_per_entity
 from privacy.errors import InvalidInputError
 from privacy.pii import PIIScan, build_analyzer, deidentify, scan_table
 from privacy.risk import RiskResult, measure_reidentification_risk
-from privacy.schema import ColumnKind, ColumnRole, Schema
+from privacy.schema import Column, ColumnKind, ColumnRole, Schema
 from reports import Report, Status, write_report_html, write_report_json
 from synth import DPGenerator, TrainingConfig
 
@@ -262,8 +262,6 @@ def infer_schema(table: pd.DataFrame, scan: PIIScan) -> Schema:
 
     No domain is declared, so every domain is measured privately during training.
     """
-    from privacy.schema import Column
-
     verdicts = {v.column: v for v in scan.verdicts}
     columns = []
     for name in table.columns:
