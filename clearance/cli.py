@@ -22,6 +22,9 @@ examples:
   clearance demo                                  # fictional hospital admissions, end to end
   clearance run admissions.csv --epsilon 1 --schema schema.json --out release/
   clearance verify release/                       # check a received release's hashes
+  clearance scan admissions.csv --schema-out schema.json   # find identifiers, propose a schema
+  clearance deidentify admissions.csv --schema schema.json --out deidentified.csv
+  clearance pii detect --input texts.jsonl --output spans.jsonl --profile safe-harbor
   clearance policy show default                   # print the default policy (TOML)
 """
 
@@ -92,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     policy_sub = policy.add_subparsers(dest="policy_command", required=True, metavar="ACTION")
     show = policy_sub.add_parser("show", help="print a preset as TOML")
     show.add_argument("preset", nargs="?", default="default")
+
+    from clearance.pii_commands import add_pii_parsers
+
+    add_pii_parsers(sub, _positive_int)
     return parser
 
 
@@ -163,6 +170,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_demo(args)
         if args.command == "verify":
             return _cmd_verify(args)
+        from clearance.pii_commands import run_pii_command
+
+        code = run_pii_command(args)
+        if code is not None:
+            return code
         if args.command == "policy":
             from clearance.policy import preset_text
 

@@ -47,6 +47,7 @@ class RunConfig:
     target_column: str | None = None
     accountant: AccountantKind = AccountantKind.PLD
     pii_sample_size: int = 200
+    pii_profile: str = "strict"
     training: TrainingSettings = field(default_factory=TrainingSettings)
 
     def __post_init__(self) -> None:
@@ -66,6 +67,8 @@ class RunConfig:
             problems.append("epochs and batch sizes must be positive")
         if not 0 < t.domain_share < 1:
             problems.append("the domain-measurement share must be in (0, 1)")
+        if self.pii_profile not in ("strict", "safe-harbor"):
+            problems.append("the PII profile must be strict or safe-harbor")
         if problems:
             message = join_problems(problems)
             if any("epsilon" in p or "delta" in p for p in problems):

@@ -113,6 +113,47 @@ def judge_pii(scan: PIIScan, schema: Schema, policy: Policy) -> list[Finding]:
     ]
 
 
+def judge_residual_identifiers(record: Any) -> list[Finding]:
+    """Pattern identifiers left, after de-identification, in columns that reach the generator.
+
+    Counts come from the exact full-column check and the search for each row's removed
+    identifiers (:mod:`privacy.pii.safe_harbor`). Any such identifier in a released column
+    FAILS; in free text, which is not released, it is a WARN.
+    """
+    checklist = record.safe_harbor
+    if checklist is None:
+        return []
+    released = {c.name for c in record.schema.synthesised}
+    in_released = 0
+    in_text = 0
+    for item in checklist.items:
+        for column, n in item.residual_exact.items():
+            if column in released:
+                in_released += n
+            else:
+                in_text += n
+    status = Status.FAIL if in_released else Status.WARN if in_text else Status.PASS
+    rationale = (
+        "No pattern identifier or removed row identifier was found in any released column or "
+        "in the redacted free text."
+        if status is Status.PASS
+        else f"{in_released} cell(s) of released columns and {in_text} cell(s) of redacted free "
+        "text still hold a pattern identifier or one of their row's removed identifiers "
+        "(values are not shown); see the Safe Harbor checklist."
+    )
+    return [
+        Finding(
+            check_id="pii.residual_identifiers",
+            title="No residual identifier after de-identification",
+            status=status,
+            measured=Measured(value=float(in_released + in_text), unit="cells"),
+            threshold="0 in released columns",
+            rationale=rationale,
+            section_id="pii",
+        )
+    ]
+
+
 def judge_membership(result: Any, policy: Policy, *, check: str, title: str) -> list[Finding]:
     """Membership-inference AUC and TPR at 1% FPR against the policy's maxima.
 
@@ -198,6 +239,7 @@ def judge_run(record: RunRecord) -> list[Finding]:
     findings: list[Finding] = []
     if record.scan is not None:
         findings += judge_pii(record.scan, record.schema, policy)
+        findings += judge_residual_identifiers(record)
     if record.training is not None:
         findings += judge_training_mode(record.training)
     if record.statement is not None:

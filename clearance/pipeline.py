@@ -32,9 +32,20 @@ from clearance.tableio import check_table_shape, read_table, sha256_file
 from privacy.accounting import Budget, PrivacyStatement, PrivacyUnit, default_delta
 from privacy.contribution import ContributionBound, keep_one_row_per_entity
 from privacy.errors import InvalidInputError
-from privacy.pii import PIIScan, build_analyzer, deidentify, scan_table
+from privacy.pii import (
+    DetectorConfig,
+    PIIScan,
+    SafeHarborChecklist,
+    build_checklist,
+    build_detector,
+    deidentify,
+    propose_schema,
+    residual_check,
+    scan_table,
+)
+from privacy.pii.profiles import parse_profile
 from privacy.risk import RiskResult, measure_reidentification_risk
-from privacy.schema import Column, ColumnKind, ColumnRole, Schema
+from privacy.schema import ColumnKind, ColumnRole, Schema
 from reports import Report, Status, write_report_html, write_report_json
 from synth import DPGenerator, TrainingConfig
 
@@ -56,6 +67,7 @@ class RunRecord:
     left_out_columns: tuple[str, ...] = ()
     scan: PIIScan | None = None
     deidentification: Any = None
+    safe_harbor: SafeHarborChecklist | None = None
     split: dict[str, int] = field(default_factory=dict)
     bound: ContributionBound | None = None
     risk: RiskResult | None = None
@@ -93,7 +105,7 @@ def prepare_inputs(config: RunConfig) -> tuple[pd.DataFrame, Schema | None, Poli
 def run_release(
     config: RunConfig,
     *,
-    analyzer: Any = None,
+    detector: Any = None,
     progress: ProgressFn = no_progress,
 ) -> RunOutcome:
     """Run every stage on ``config.input_path`` and write the release (or a refusal report).
@@ -107,7 +119,7 @@ def run_release(
         declared_schema=declared_schema,
         policy=policy,
         input_sha256=sha256_file(config.input_path),
-        analyzer=analyzer,
+        detector=detector,
         progress=progress,
     )
 
@@ -119,7 +131,7 @@ def run_release_on_table(
     declared_schema: Schema | None,
     policy: Policy,
     input_sha256: str,
-    analyzer: Any = None,
+    detector: Any = None,
     progress: ProgressFn = no_progress,
 ) -> RunOutcome:
     check_table_shape(table)
@@ -137,10 +149,11 @@ def run_release_on_table(
 
     with clock("scan"):
         progress("load PII models", 0, 0)
-        analyzer = analyzer if analyzer is not None else build_analyzer()
+        if detector is None:
+            detector = build_detector(DetectorConfig(profile=parse_profile(config.pii_profile)))
         scan = scan_table(
             table,
-            analyzer=analyzer,
+            detector=detector,
             sample_size=config.pii_sample_size,
             rng=streams["scan"],
             progress=lambda done, total: progress("scan columns", done, total),
@@ -164,14 +177,32 @@ def run_release_on_table(
         # Columns outside the schema never reach the release; declared or proposed direct
         # identifiers are dropped. A column the scan flags but the user's schema releases is
         # kept as declared and judged as residual PII (FAIL), never silently overridden.
-        to_drop = [c.name for c in schema.with_role(ColumnRole.DIRECT_IDENTIFIER)]
-        to_redact = [c.name for c in schema.with_role(ColumnRole.FREE_TEXT)]
+        actions = release_actions(schema)
+        kept = table[list(schema.names)]
         clean, record.deidentification = deidentify(
-            table[list(schema.names)],
-            drop=to_drop,
-            redact=to_redact,
-            analyzer=analyzer,
+            kept,
+            actions=actions,
+            detector=detector,
+            identifier_entities=scan.identifier_entities(),
+            surrogate_seed=int(streams["surrogates"].integers(2**31)),
             progress=lambda done, total: progress("redact free text", done, total),
+        )
+        progress("check residual identifiers", 0, 0)
+        removed = {
+            c: scan.identifier_entities().get(c, "KNOWN_IDENTIFIER")
+            for c, a in actions.items()
+            if a == "drop"
+        }
+        residual = residual_check(
+            clean,
+            original=kept,
+            removed=removed,
+            detector=detector,
+            rng=streams["rescan"],
+            sample_size=config.pii_sample_size,
+        )
+        record.safe_harbor = build_checklist(
+            scan, record.deidentification.actions, residual, profile=detector.profile.value
         )
 
     with clock("risk"):
@@ -258,26 +289,44 @@ def run_release_on_table(
 
 
 def infer_schema(table: pd.DataFrame, scan: PIIScan) -> Schema:
-    """A schema proposed from the PII scan and column types, when the user declared none.
+    """A schema proposed from the PII scan and column types, when the user declared none
+    (:func:`privacy.pii.propose_schema`). No domain is declared, so every domain is measured
+    privately during training."""
+    return propose_schema(table, scan, safe_harbor=False)
 
-    No domain is declared, so every domain is measured privately during training.
-    """
-    verdicts = {v.column: v for v in scan.verdicts}
-    columns = []
-    for name in table.columns:
-        verdict = verdicts.get(name)
-        series = table[name]
-        if verdict is not None and verdict.is_free_text:
-            kind, role = ColumnKind.TEXT, ColumnRole.FREE_TEXT
-        elif verdict is not None and verdict.proposed_role is ColumnRole.DIRECT_IDENTIFIER:
-            kind, role = ColumnKind.TEXT, ColumnRole.DIRECT_IDENTIFIER
-        elif pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-            kind, role = ColumnKind.NUMERIC, ColumnRole.OTHER
-        else:
-            kind, role = ColumnKind.CATEGORICAL, ColumnRole.OTHER
-        integer = kind is ColumnKind.NUMERIC and pd.api.types.is_integer_dtype(series)
-        columns.append(Column(name=str(name), kind=kind, role=role, integer=integer))
-    return Schema(columns=tuple(columns))
+
+#: De-identification actions a synthetic release can apply; pseudonyms and surrogate ids keep a
+#: link to the person and belong to ``clearance deidentify``, not to a DP release.
+_RELEASE_ACTIONS = frozenset(
+    {"drop", "redact", "surrogate_text", "generalize_zip3", "generalize_year", "generalize_age",
+     "keep"}
+)  # fmt: skip
+
+
+def release_actions(schema: Schema) -> dict[str, str]:
+    """The action per column for a release: the schema's ``deidentify`` entries, direct
+    identifiers dropped and free text redacted by default. Refuses linkable actions."""
+    actions: dict[str, str] = {}
+    linkable: list[str] = []
+    for col in schema.columns:
+        action = col.deidentify
+        if action is None:
+            if col.role is ColumnRole.DIRECT_IDENTIFIER:
+                action = "drop"
+            elif col.role is ColumnRole.FREE_TEXT:
+                action = "redact"
+            else:
+                continue
+        if action not in _RELEASE_ACTIONS:
+            linkable.append(col.name)
+        actions[col.name] = action
+    if linkable:
+        raise InvalidInputError(
+            f"column(s) {linkable}: pseudonyms and surrogate ids keep a link to the person and "
+            "are for `clearance deidentify`; a synthetic release drops identifiers. Use drop, "
+            "or a generalisation"
+        )
+    return actions
 
 
 def _count_training_units(table: pd.DataFrame, entity: str | None, holdout_share: float) -> int:

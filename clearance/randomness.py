@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-STAGES = ("split", "bound", "scan", "train", "sample", "audit", "quality")
+STAGES = (
+    "split", "bound", "scan", "train", "sample", "audit", "quality", "surrogates", "rescan",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,7 @@ def _results(record: RunRecord) -> dict[str, Any]:
         "policy": record.policy.to_dict(),
         "pii_scan": as_dict(record.scan),
         "deidentification": as_dict(record.deidentification),
+        "safe_harbor": as_dict(record.safe_harbor),
         "split": record.split,
         "contribution_bound": as_dict(record.bound),
         "risk": as_dict(record.risk),
@@ -172,31 +173,64 @@ def _pii_section(record: RunRecord) -> Section | None:
     for verdict in scan.verdicts:
         for finding in verdict.findings:
             share = finding.share_hit
+            source = {"values": "sampled values", "full_column": "every value",
+                      "column_name": "column name"}[finding.source]
             rows.append((
                 verdict.column,
                 finding.entity_type,
-                format_measured(_m(share)) if share is not None else "column name",
+                source,
+                format_measured(_m(share)) if share is not None else "-",
                 format_number(finding.mean_confidence) if finding.mean_confidence is not None else "-",
                 str(finding.proposed_action.value if hasattr(finding.proposed_action, "value") else finding.proposed_action),
             ))
     blocks: list[Any] = [
         Paragraph(
-            f"Presidio with the spaCy model {scan.spacy_model} (loaded offline) scanned up to "
-            f"{scan.sample_size} sampled values of each column, together with column-name hints. "
-            "The share is the fraction of sampled values with at least one detection, with a "
-            "95% Wilson interval. No detected value is shown."
+            f"Presidio with the spaCy model {scan.spacy_model} (loaded offline) and Clearance's "
+            f"recognizers read up to {scan.sample_size} sampled values of each column (fewer "
+            "when the verdict was already certain), together with column-name hints; every "
+            "value of every text column was also checked for pattern identifiers (SSN, e-mail, "
+            "phone, MRN, card, IP, URL). Shares from sampled values carry a 95% Wilson "
+            "interval; shares from every value are exact. No detected value is shown."
         ),
-        Table("PII findings by column", ("column", "entity", "share of values", "confidence", "proposed"),
-              tuple(rows) or (("-", "none", "-", "-", "-"),)),
+        Table("PII findings by column",
+              ("column", "entity", "evidence", "share of values", "confidence", "proposed"),
+              tuple(rows) or (("-", "none", "-", "-", "-", "-"),)),
     ]
     deid = record.deidentification
     if deid is not None:
         spans = ", ".join(f"{k}: {v}" for k, v in sorted(deid.spans_replaced.items())) or "none"
+        acted = ", ".join(f"{c} ({a})" for c, a in deid.actions.items() if a not in ("keep", "drop", "redact"))
         blocks.append(Paragraph(
             f"Dropped before training: {', '.join(deid.dropped_columns) or 'none'}. Free-text "
             f"columns redacted (spans replaced by entity tags): {', '.join(deid.redacted_columns) or 'none'}; "
-            f"spans replaced: {spans}. Redacted text is not part of this release."
+            f"spans replaced: {spans}. " + (f"Generalised: {acted}. " if acted else "")
+            + "Redacted text is not part of this release."
         ))
+    checklist = record.safe_harbor
+    if checklist is not None:
+        items = []
+        for item in checklist.items:
+            exact = sum(item.residual_exact.values())
+            sampled = ", ".join(f"{c}: {h}/{n}" for c, (h, n) in item.residual_sampled.items())
+            items.append((
+                item.letter,
+                item.title,
+                ", ".join(item.found_in) or "-",
+                ", ".join(f"{c}: {a}" for c, a in item.actions.items()) or "-",
+                str(exact),
+                sampled or "-",
+                item.status,
+            ))
+        blocks.append(Paragraph(
+            f"HIPAA Safe Harbor checklist of the de-identified training table ({checklist.profile} "
+            "detection). After de-identification the table was scanned again: residual counts "
+            "are exact (every row checked by pattern and for each row's removed identifiers) or "
+            "sampled (hits in the rescan's sample). The released rows are synthetic; this "
+            "checklist shows what reached the generator."
+        ))
+        blocks.append(Table("Safe Harbor identifiers: found, action, residual",
+                            ("", "category", "found in", "action", "residual (exact)",
+                             "residual (sampled)", "status"), tuple(items)))
     return Section("pii", "PII detection and removal", tuple(blocks))
 
 

@@ -47,12 +47,22 @@ class ColumnRole(StrEnum):
         return self in (ColumnRole.QUASI_IDENTIFIER, ColumnRole.SENSITIVE, ColumnRole.OTHER)
 
 
+#: What ``clearance deidentify`` may do to a column (``privacy.pii.actions.ActionKind`` values).
+#: Without one, direct identifiers are dropped, free text is redacted, the rest is kept.
+DEIDENTIFY_ACTIONS: tuple[str, ...] = (
+    "drop", "pseudonymize", "surrogate_id", "generalize_zip3", "generalize_year",
+    "generalize_age", "redact", "surrogate_text", "keep",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a table.
 
     ``categories`` applies to categorical columns; ``bounds`` to numeric columns (floats) and
     datetime columns (ISO dates). Both are optional: when absent the domain is measured privately.
+    ``deidentify`` names the de-identification action for ``clearance deidentify`` (see
+    :data:`DEIDENTIFY_ACTIONS`).
     """
 
     name: str
@@ -62,6 +72,7 @@ class Column:
     bounds: tuple[float, float] | tuple[str, str] | None = None
     domain_public: bool = False
     integer: bool = False
+    deidentify: str | None = None
 
     def __post_init__(self) -> None:
         problems = self.problems()
@@ -86,6 +97,10 @@ class Column:
                 out.append(f"column '{self.name}': declared categories contain duplicates")
         if self.bounds is not None:
             out.extend(self._bound_problems())
+        if self.deidentify is not None and self.deidentify not in DEIDENTIFY_ACTIONS:
+            out.append(
+                f"column '{self.name}': deidentify must be one of {list(DEIDENTIFY_ACTIONS)}"
+            )
         if self.domain_public and not self.has_declared_domain:
             out.append(
                 f"column '{self.name}': domain_public needs declared categories or bounds"
@@ -125,11 +140,16 @@ class Column:
             out["domain_public"] = True
         if self.integer:
             out["integer"] = True
+        if self.deidentify is not None:
+            out["deidentify"] = self.deidentify
         return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Column:
-        known = {"name", "kind", "role", "categories", "bounds", "domain_public", "integer"}
+        known = {
+            "name", "kind", "role", "categories", "bounds", "domain_public", "integer",
+            "deidentify",
+        }  # fmt: skip
         name = data.get("name", "?")
         unknown = sorted(set(data) - known)
         if unknown:
@@ -154,6 +174,7 @@ class Column:
             bounds=tuple(bounds) if bounds is not None else None,  # type: ignore[arg-type]
             domain_public=bool(data.get("domain_public", False)),
             integer=bool(data.get("integer", False)),
+            deidentify=str(data["deidentify"]) if data.get("deidentify") is not None else None,
         )
 
 

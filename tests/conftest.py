@@ -1,4 +1,4 @@
-"""Shared fixtures. The Presidio analyzer is built once per session: it loads spaCy."""
+"""Shared fixtures. The PII detector is built once per session: it loads spaCy."""
 
 import os
 import socket
@@ -29,10 +29,11 @@ def no_network(monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def analyzer():
-    from privacy.pii import build_analyzer
+def detector():
+    """The default detector (strict profile), built once per session: it loads spaCy."""
+    from privacy.pii import build_detector
 
-    return build_analyzer()
+    return build_detector()
 
 
 @pytest.fixture(scope="session")

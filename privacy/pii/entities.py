@@ -35,6 +35,16 @@ class PiiEntity(StrEnum):
     CRYPTO = "CRYPTO"
     MEDICAL_LICENSE = "MEDICAL_LICENSE"
     UK_NHS = "UK_NHS"
+    NPI = "NPI"  # US National Provider Identifier (Luhn over 80840 + the ten digits)
+    DEA_NUMBER = "DEA_NUMBER"  # US DEA registration number (check digit)
+    HEALTH_PLAN_ID = "HEALTH_PLAN_ID"  # health-plan beneficiary / member id
+    ACCOUNT_NUMBER = "ACCOUNT_NUMBER"  # account numbers other than bank accounts
+    LICENSE_NUMBER = "LICENSE_NUMBER"  # certificate / licence numbers other than driver's
+    DEVICE_ID = "DEVICE_ID"  # device identifiers and serial numbers
+    VEHICLE_ID = "VEHICLE_ID"  # VIN (check digit) and licence plates
+    FAX_NUMBER = "FAX_NUMBER"
+    ID_NUMBER = "ID_NUMBER"  # a long standalone number: some identifier (Safe Harbor's "other")
+    AGE = "AGE"  # an age; HIPAA Safe Harbor makes only ages over 89 identifiers
     # Found in values but not direct identifiers on their own (quasi-identifiers at most):
     LOCATION = "LOCATION"
     DATE_TIME = "DATE_TIME"
@@ -67,6 +77,15 @@ DIRECT_IDENTIFIER_ENTITIES: frozenset[str] = frozenset(
         PiiEntity.CRYPTO,
         PiiEntity.MEDICAL_LICENSE,
         PiiEntity.UK_NHS,
+        PiiEntity.NPI,
+        PiiEntity.DEA_NUMBER,
+        PiiEntity.HEALTH_PLAN_ID,
+        PiiEntity.ACCOUNT_NUMBER,
+        PiiEntity.LICENSE_NUMBER,
+        PiiEntity.DEVICE_ID,
+        PiiEntity.VEHICLE_ID,
+        PiiEntity.FAX_NUMBER,
+        PiiEntity.ID_NUMBER,
     }
 )
 

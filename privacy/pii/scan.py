@@ -50,18 +50,23 @@ import pandas as pd
 
 from privacy.errors import InvalidInputError, join_problems
 from privacy.estimate import Estimate
-from privacy.pii._analysis import Span, analyze_texts
+from privacy.pii._analysis import Span
+from privacy.pii.column_patterns import (
+    ColumnPatternCounts,
+    column_pattern_counts,
+    full_column_patterns,
+)
 from privacy.pii.engine import analyzer_model_name
 from privacy.pii.entities import DIRECT_IDENTIFIER_ENTITIES, VALUE_EVIDENCE_ENTITIES, PiiEntity
 from privacy.pii.hints import NameHint, column_name_hints, name_tokens
 from privacy.schema import ColumnRole
 
 if TYPE_CHECKING:
-    from presidio_analyzer import AnalyzerEngine
+    from privacy.pii.detect import Detector
 
 __all__ = ["ColumnVerdict", "PIIScan", "PiiFinding", "scan_table"]
 
-FindingSource = Literal["values", "column_name"]
+FindingSource = Literal["values", "column_name", "full_column"]
 ProposedAction = Literal["drop", "redact", "keep"]
 ValueShape = Literal["text", "numeric", "boolean", "datetime", "empty"]
 
@@ -116,7 +121,13 @@ class PiiFinding:
     ``mean_confidence`` the mean of Presidio's best score for the entity over those values, and
     ``mean_coverage`` the mean share of their characters the entity's spans cover. For
     ``source="column_name"`` those three are ``None``, ``n_sampled`` is 0 and ``strong_hint``
-    says whether the name alone is evidence (see :mod:`privacy.pii.hints`).
+    says whether the name alone is evidence (see :mod:`privacy.pii.hints`). For
+    ``source="full_column"``, ``share_hit`` is an exact share over *every* non-null value of the
+    column (``n_sampled`` is then that count), from the vectorised pattern checks of
+    :mod:`privacy.pii.column_patterns`.
+    ``redacted_example`` shows one sampled value that holds the entity with every detected span
+    replaced by its tag and every other character masked by class (letters ``x``/``X``, digits
+    ``9``; spaces and punctuation kept): the shape of the evidence, never a value.
     ``proposed_action`` follows the column's verdict: ``drop`` for a direct identifier column,
     ``redact`` for free text, ``keep`` otherwise.
     """
@@ -130,6 +141,7 @@ class PiiFinding:
     mean_confidence: float | None = None
     mean_coverage: float | None = None
     strong_hint: bool | None = None
+    redacted_example: str | None = None
 
     @property
     def is_direct_identifier_type(self) -> bool:
@@ -147,6 +159,7 @@ class PiiFinding:
             "mean_confidence": self.mean_confidence,
             "mean_coverage": self.mean_coverage,
             "strong_hint": self.strong_hint,
+            "redacted_example": self.redacted_example,
         }
 
 
@@ -194,6 +207,7 @@ class PIIScan:
     threshold_share: float
     free_text_min_words: float
     spacy_model: str
+    full_column_check: bool = False
     findings_count: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -229,6 +243,7 @@ class PIIScan:
             "threshold_share": self.threshold_share,
             "free_text_min_words": self.free_text_min_words,
             "spacy_model": self.spacy_model,
+            "full_column_check": self.full_column_check,
             "direct_identifiers": self.direct_identifiers(),
             "free_text_columns": self.free_text_columns(),
             "columns": [v.to_dict() for v in self.verdicts],
@@ -244,6 +259,7 @@ class _EntityStats:
     hits: int = 0
     score_sum: float = 0.0
     coverage_sum: float = 0.0
+    example: str | None = None  # a masked example (no value), see mask_example
 
 
 @dataclass
@@ -264,19 +280,41 @@ def _union_length(spans: Sequence[Span]) -> int:
     return total
 
 
-def _value_evidence(
-    texts: list[str], analyzer: Any, context: list[str], batch_size: int, column: str
-) -> _ValueEvidence:
-    unique = list(dict.fromkeys(texts))
-    found = analyze_texts(
-        analyzer, unique, batch_size=batch_size, context=context, what=f"a value of '{column}'"
+_EXAMPLE_CHARS = 80
+
+
+def mask_example(text: str, spans: Sequence[Span]) -> str:
+    """``text`` with each span replaced by ``<ENTITY>`` and every other letter or digit masked
+    (``x``/``X``/``9``), cut to about 80 characters: the shape of a value, never the value."""
+    pieces: list[str] = []
+    pos = 0
+    for s in sorted(spans, key=lambda s: s.start):
+        if s.start < pos:
+            continue
+        pieces.append(_mask(text[pos : s.start]))
+        pieces.append(f"<{s.entity_type}>")
+        pos = s.end
+    pieces.append(_mask(text[pos:]))
+    out = "".join(pieces)
+    return out if len(out) <= _EXAMPLE_CHARS else out[: _EXAMPLE_CHARS - 1] + "…"
+
+
+def _mask(text: str) -> str:
+    return "".join(
+        "9" if ch.isdigit() else ("X" if ch.isupper() else "x") if ch.isalpha() else ch
+        for ch in text
     )
-    per_text: dict[str, list[Span]] = dict(zip(unique, found, strict=True))
-    stats: dict[str, _EntityStats] = {}
+
+
+def _value_evidence(
+    texts: list[str], found: dict[str, list[Span]], stats: dict[str, _EntityStats]
+) -> tuple[float, int]:
+    """Add the evidence of ``texts`` (analysed in ``found``) to ``stats``; return the sums of
+    coverage and words."""
     coverage_total = 0.0
     words_total = 0
     for text in texts:
-        spans = per_text[text]
+        spans = found[text]
         length = max(len(text.strip()), 1)
         coverage_total += min(1.0, _union_length(spans) / length)
         words_total += len(text.split())
@@ -288,8 +326,9 @@ def _value_evidence(
             st.hits += 1
             st.score_sum += max(s.score for s in ents)
             st.coverage_sum += min(1.0, _union_length(ents) / length)
-    n = len(texts)
-    return _ValueEvidence(n, stats, coverage_total / n, words_total / n)
+            if st.example is None:
+                st.example = mask_example(text, spans)
+    return coverage_total, words_total
 
 
 def _value_shape(series: pd.Series, sample: list[Any]) -> ValueShape:
@@ -381,21 +420,93 @@ def _value_phrase(entity: str, est: Estimate) -> str:
     )
 
 
+#: First look of the adaptive sample; later looks double it up to ``sample_size``.
+MIN_ADAPTIVE_SAMPLE = 40
+#: At most this many looks share a 5% error budget (Bonferroni): each look's stopping decision
+#: uses a 1 - 0.05 / 4 interval, so stopping early does not inflate the verdict's error rate.
+_LOOKS = 4
+
+
+def _look_sizes(k: int) -> list[int]:
+    sizes: list[int] = []
+    size = min(MIN_ADAPTIVE_SAMPLE, k)
+    while size < k and len(sizes) < _LOOKS - 1:
+        sizes.append(size)
+        size *= 2
+    sizes.append(k)
+    return sizes
+
+
+def _verdict_is_certain(
+    stats: dict[str, _EntityStats],
+    n: int,
+    mean_words: float,
+    threshold_share: float,
+    free_text_min_words: float,
+) -> bool:
+    """Whether more values could not change the verdict: every identifier entity's share is
+    clearly above or below the threshold and the words per value are far from the free-text
+    threshold."""
+    if 0.6 * free_text_min_words <= mean_words <= 1.8 * free_text_min_words:
+        return False
+    confidence = 1 - 0.05 / _LOOKS
+    for entity in VALUE_EVIDENCE_ENTITIES | {PiiEntity.LOCATION.value}:
+        hits = stats[entity].hits if entity in stats else 0
+        est = Estimate.proportion(hits, n, confidence=confidence)
+        if est.lower < threshold_share <= est.upper:
+            return False
+    return True
+
+
+def _gather_evidence(
+    column: str,
+    texts: list[str],
+    detector: Detector,
+    threshold_share: float,
+    free_text_min_words: float,
+) -> _ValueEvidence:
+    """Analyse the sampled ``texts`` in growing looks, stopping when the verdict is certain."""
+    stats: dict[str, _EntityStats] = {}
+    found: dict[str, list[Span]] = {}
+    context = name_tokens(column)
+    coverage = 0.0
+    words = 0
+    done = 0
+    for size in _look_sizes(len(texts)):
+        batch = texts[done:size]
+        new = [t for t in dict.fromkeys(batch) if t not in found]
+        found.update(zip(new, detector.detect(new, context=context), strict=True))
+        c, w = _value_evidence(batch, found, stats)
+        coverage, words, done = coverage + c, words + w, size
+        if _verdict_is_certain(stats, done, words / done, threshold_share, free_text_min_words):
+            break
+    return _ValueEvidence(done, stats, coverage / done, words / done)
+
+
+def _non_blank(series: pd.Series) -> pd.Series:
+    values = series.dropna()
+    if pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(
+        values.dtype
+    ):
+        return values[values.str.strip().str.len() > 0]
+    if pd.api.types.is_object_dtype(values.dtype):
+        keep = values.map(lambda v: not (isinstance(v, str) and not v.strip()))
+        return values[keep.astype(bool)]
+    return values
+
+
 def _scan_column(
     column: str,
     series: pd.Series,
     *,
-    analyzer: Any,
+    detector: Detector,
     sample_size: int,
     rng: np.random.Generator,
     threshold_share: float,
     free_text_min_words: float,
-    batch_size: int,
+    patterns: dict[str, str] | None,
 ) -> ColumnVerdict:
-    values = series.dropna()
-    if pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype):
-        non_blank = values.map(lambda v: not (isinstance(v, str) and not v.strip()))
-        values = values[non_blank.astype(bool)]
+    values = _non_blank(series)
     k = min(sample_size, len(values))
     positions = rng.choice(len(values), size=k, replace=False) if k else np.array([], int)
     sample: list[Any] = values.iloc[positions].tolist()
@@ -404,10 +515,14 @@ def _scan_column(
 
     evidence: _ValueEvidence | None = None
     estimates: dict[str, Estimate] = {}
+    full: ColumnPatternCounts | None = None
     if shape == "text":
         texts = [str(v) for v in sample]
-        evidence = _value_evidence(texts, analyzer, name_tokens(column), batch_size, column)
+        evidence = _gather_evidence(column, texts, detector, threshold_share, free_text_min_words)
+        k = evidence.n
         estimates = {e: Estimate.proportion(st.hits, k) for e, st in evidence.stats.items()}
+        if patterns is not None:
+            full = column_pattern_counts(values, column=column, patterns=patterns)
 
     def coverage(entity: str) -> float:
         assert evidence is not None
@@ -472,12 +587,30 @@ def _scan_column(
                 + " covering a small part of each value"
             )
 
-    # Rule 3: values.
+    # Rule 3: values (the sample's Wilson bound, or the exact full-column share of a pattern).
+    if role is None and full is not None:
+        exact = [e for e in full.rows_hit if full.share(e) >= threshold_share]
+        if exact and not qualified:
+            identifier = max(exact, key=lambda e: (full.share(e), -_priority(e)))
+            role = ColumnRole.DIRECT_IDENTIFIER
+            reason = (
+                f"{identifier} in {_pct(full.share(identifier))} of all {full.n_values:,} values "
+                f"(full-column check); at least {_pct(threshold_share)}"
+            )
     if role is None and qualified:
         identifier = qualified[0]
         role = ColumnRole.DIRECT_IDENTIFIER
         reason = _value_phrase(identifier, estimates[identifier]) + (
             f"; Wilson lower bound >= {_pct(threshold_share)}"
+        )
+
+    # Rule 3b: pattern identifiers in some rows of a column that would otherwise be kept.
+    if role is None and full is not None and full.rows_hit:
+        entity = max(full.rows_hit, key=lambda e: full.rows_hit[e])
+        free_text, role = True, ColumnRole.FREE_TEXT
+        reason = (
+            f"{entity} in {full.rows_hit[entity]:,} of {full.n_values:,} values (full-column "
+            "check), too few to call the column an identifier: redact it as free text"
         )
 
     # Rule 4: no proposal.
@@ -515,6 +648,19 @@ def _scan_column(
                     share_hit=estimates[entity],
                     mean_confidence=st.score_sum / st.hits,
                     mean_coverage=coverage(entity),
+                    redacted_example=st.example,
+                )
+            )
+    if full is not None:
+        for entity in sorted(full.rows_hit):
+            findings.append(
+                PiiFinding(
+                    column=column,
+                    entity_type=entity,
+                    source="full_column",
+                    proposed_action=action,
+                    n_sampled=full.n_values,
+                    share_hit=Estimate.exact(full.share(entity), n=full.n_values),
                 )
             )
     return ColumnVerdict(
@@ -558,7 +704,7 @@ def _no_proposal_reason(
 
 
 def _check_arguments(
-    table: Any, sample_size: Any, threshold_share: Any, free_text_min_words: Any, batch_size: Any
+    table: Any, sample_size: Any, threshold_share: Any, free_text_min_words: Any
 ) -> None:
     problems: list[str] = []
     if not isinstance(table, pd.DataFrame):
@@ -579,8 +725,6 @@ def _check_arguments(
         or free_text_min_words <= 0
     ):
         problems.append("free_text_min_words must be a positive number")
-    if not isinstance(batch_size, int) or batch_size < 1:
-        problems.append("batch_size must be an integer >= 1")
     if problems:
         raise InvalidInputError(join_problems(problems))
 
@@ -588,24 +732,30 @@ def _check_arguments(
 def scan_table(
     table: pd.DataFrame,
     *,
-    analyzer: AnalyzerEngine,
+    detector: Detector,
     sample_size: int = 200,
     rng: np.random.Generator,
     threshold_share: float = 0.3,
     free_text_min_words: float = 6.0,
-    batch_size: int = 128,
+    full_column_check: bool = True,
     progress: Callable[[int, int], None] | None = None,
 ) -> PIIScan:
-    """Propose a privacy role for every column of ``table`` from its name and sampled values.
+    """Propose a privacy role for every column of ``table`` from its name and values.
 
-    See the module docstring for the rules. ``analyzer`` comes from
-    :func:`privacy.pii.engine.build_analyzer`; ``rng`` draws the samples (pass a seeded
+    See the module docstring for the rules. Text columns are read from a sample of at most
+    ``sample_size`` values analysed in growing looks (40, 80, 160, ...) that stop as soon as the
+    verdict is certain; with ``full_column_check`` every value of every text column is also
+    checked for pattern identifiers (SSN, e-mail, phone, labelled MRN, card number, IP, URL) by
+    vectorised expressions, giving exact counts. ``detector`` comes from
+    :func:`privacy.pii.detect.build_detector` (its profile does not matter here: the scan uses
+    the detector's candidates under its own rules). ``rng`` draws the samples (pass a seeded
     generator for a reproducible scan); ``progress(done, total)`` is called after each column.
     The table is only read. The result holds no value from the table.
     """
-    _check_arguments(table, sample_size, threshold_share, free_text_min_words, batch_size)
+    _check_arguments(table, sample_size, threshold_share, free_text_min_words)
     if not isinstance(rng, np.random.Generator):
         raise InvalidInputError("rng must be a numpy.random.Generator")
+    patterns = full_column_patterns(detector.config.mrn_patterns) if full_column_check else None
     verdicts: list[ColumnVerdict] = []
     total = len(table.columns)
     for done, column in enumerate(table.columns, start=1):
@@ -613,12 +763,12 @@ def scan_table(
             _scan_column(
                 str(column),
                 table[column],
-                analyzer=analyzer,
+                detector=detector,
                 sample_size=sample_size,
                 rng=rng,
                 threshold_share=float(threshold_share),
                 free_text_min_words=float(free_text_min_words),
-                batch_size=batch_size,
+                patterns=patterns,
             )
         )
         if progress is not None:
@@ -629,5 +779,6 @@ def scan_table(
         sample_size=sample_size,
         threshold_share=float(threshold_share),
         free_text_min_words=float(free_text_min_words),
-        spacy_model=analyzer_model_name(analyzer),
+        spacy_model=analyzer_model_name(detector.analyzer),
+        full_column_check=full_column_check,
     )
