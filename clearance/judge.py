@@ -118,7 +118,7 @@ def judge_residual_identifiers(record: Any) -> list[Finding]:
 
     Counts come from the exact full-column check and the search for each row's removed
     identifiers (:mod:`privacy.pii.safe_harbor`). Any such identifier in a released column
-    FAILS; in free text, which is not released, it is a WARN.
+    FAILS; in a column that is not released (free text, entity id) it is a WARN.
     """
     checklist = record.safe_harbor
     if checklist is None:
@@ -134,12 +134,13 @@ def judge_residual_identifiers(record: Any) -> list[Finding]:
                 in_text += n
     status = Status.FAIL if in_released else Status.WARN if in_text else Status.PASS
     rationale = (
-        "No pattern identifier or removed row identifier was found in any released column or "
-        "in the redacted free text."
+        "No pattern identifier or removed row identifier was found in any released column, "
+        "nor in the redacted free text."
         if status is Status.PASS
-        else f"{in_released} cell(s) of released columns and {in_text} cell(s) of redacted free "
-        "text still hold a pattern identifier or one of their row's removed identifiers "
-        "(values are not shown); see the Safe Harbor checklist."
+        else f"{in_released} cell(s) of released columns and {in_text} cell(s) of columns that "
+        "are not released (redacted free text, entity ids) still hold a pattern identifier or "
+        "one of their row's removed identifiers (values are not shown); see the Safe Harbor "
+        "checklist."
     )
     return [
         Finding(

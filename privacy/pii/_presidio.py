@@ -8,8 +8,11 @@ takes seconds and pulls in torch and transformers).
 * :class:`OfflineEmailRecognizer` is Presidio's email recognizer with its own tldextract
   extractor that reads only the public suffix list bundled with tldextract (no URLs, no disk
   cache), whatever the environment said when tldextract was first imported.
-* Pattern recognizers Presidio lacks: medical record numbers, US street addresses, US ZIP codes,
-  and North American phone numbers by shape (Presidio's validates area codes).
+* :class:`FastContextEnhancer` and :class:`GatedPhoneRecognizer`: Presidio's context rule and
+  phone recognizer, doing the same work for less.
+* :func:`analyzer_engine` assembles Presidio's predefined recognizers with Clearance's
+  (:mod:`privacy.pii.recognizers`, :mod:`privacy.pii.names`) and drops the NER model's
+  recognisable false positives before Presidio resolves overlaps.
 """
 
 from __future__ import annotations

@@ -87,7 +87,7 @@ class DetectorConfig:
             object.__setattr__(self, "entity_thresholds", dict(self.entity_thresholds))
         for name in ("allow_list", "deny_list", "mrn_patterns", "phone_regions"):
             value = getattr(self, name)
-            if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+            if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
                 problems.append(f"{name} must be a list of strings")
             else:
                 object.__setattr__(self, name, tuple(value))
@@ -162,6 +162,25 @@ def merge_spans(spans: Iterable[Span]) -> list[Span]:
     return [Span(m[2], m[0], m[1], float(m[3][0])) for m in merged]
 
 
+def _scaled_progress(
+    progress: Callable[[int], None] | None, *, done_first: int, total: int
+) -> Callable[[int, int], None] | None:
+    """A callback taking (pieces done, pieces) that reports input texts done to ``progress``:
+    texts that needed no analysis count at once, the rest in proportion, never decreasing."""
+    if progress is None:
+        return None
+    last = [0]
+
+    def report(done: int, pieces: int) -> None:
+        share = done / pieces if pieces else 1.0
+        value = min(total, done_first + int(share * (total - done_first)))
+        if value > last[0]:
+            last[0] = value
+            progress(value)
+
+    return report
+
+
 def _windows(text: str, max_chars: int) -> list[tuple[int, int]]:
     """Overlapping (start, end) windows of at most ``max_chars``, cut at whitespace."""
     if len(text) <= max_chars:
@@ -213,13 +232,17 @@ class Detector:
         context: Sequence[str] | None = None,
         entities: Sequence[str] | None = None,
         progress: Callable[[int], None] | None = None,
+        merge: bool = True,
     ) -> list[list[Span]]:
         """Identifier spans in each text, aligned with ``texts`` (``None`` or blank: no spans).
 
         ``context`` words (e.g. a column name's words) raise the score of recognizers that list
         them. ``entities`` restricts detection to those types. ``progress`` receives the number
-        of texts done so far. Raises :class:`InvalidInputError` for a non-string item, naming its
-        position only.
+        of input texts done so far (never more than ``len(texts)``, never decreasing). With
+        ``merge=False`` every kept detection is returned, overlaps included, sorted by start
+        (the evidence of every entity type, as the table scan needs); the default merges
+        overlaps (what redaction needs). Raises :class:`InvalidInputError` for a non-string
+        item, naming its position only.
         """
         bad = [i for i, t in enumerate(texts) if t is not None and not isinstance(t, str)]
         if bad:
@@ -228,7 +251,8 @@ class Detector:
                 "convert cells to strings, or leave them missing"
             )
         unique = list(dict.fromkeys(t for t in texts if t is not None and t.strip()))
-        found = self._detect_unique(unique, context, entities, progress, total=len(texts))
+        report = _scaled_progress(progress, done_first=len(texts) - len(unique), total=len(texts))
+        found = self._detect_unique(unique, context, entities, report, merge)
         by_text = dict(zip(unique, found, strict=True))
         out = [list(by_text.get(t, [])) if t is not None else [] for t in texts]
         if progress is not None:
@@ -242,8 +266,8 @@ class Detector:
         texts: list[str],
         context: Sequence[str] | None,
         entities: Sequence[str] | None,
-        progress: Callable[[int], None] | None,
-        total: int,
+        progress: Callable[[int, int], None] | None,
+        merge: bool,
     ) -> list[list[Span]]:
         pieces: list[str] = []
         owners: list[tuple[int, int]] = []  # (text index, offset)
@@ -252,16 +276,25 @@ class Detector:
                 pieces.append(text[start:end])
                 owners.append((i, start))
         n_process = self._processes(len(pieces))
+
+        def piece_progress(done: int) -> None:
+            if progress is not None:
+                progress(done, len(pieces))
+
         if n_process > 1:
-            raw = _analyse_in_processes(self, pieces, context, entities, n_process, progress)
+            raw = _analyse_in_processes(self, pieces, context, entities, n_process, piece_progress)
         else:
-            raw = self._analyse(pieces, context, entities, progress)
+            raw = self._analyse(pieces, context, entities, piece_progress)
         collected: list[list[Span]] = [[] for _ in texts]
         for (i, offset), spans in zip(owners, raw, strict=True):
             collected[i].extend(
                 Span(s.entity_type, s.start + offset, s.end + offset, s.score) for s in spans
             )
-        return [merge_spans(spans) for spans in collected]
+        if merge:
+            return [merge_spans(spans) for spans in collected]
+        return [
+            sorted(set(spans), key=lambda s: (s.start, s.end, s.entity_type)) for spans in collected
+        ]
 
     def _processes(self, n_texts: int) -> int:
         wanted = self.config.n_process or (os.cpu_count() or 1)

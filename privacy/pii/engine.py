@@ -119,6 +119,10 @@ def analyzer_model_name(analyzer: object) -> str:
     """The spaCy model an analyzer was built with, or ``"unknown"`` for a foreign engine."""
     models = getattr(getattr(analyzer, "nlp_engine", None), "models", None)
     try:
-        return str(models[0]["model_name"])  # type: ignore[index]
+        name = models[0]["model_name"]  # type: ignore[index]
     except (TypeError, KeyError, IndexError):
         return "unknown"
+    if isinstance(name, dict):  # transformers engine: {"spacy": ..., "transformers": folder}
+        folder = Path(str(name.get("transformers", "?"))).name
+        return f"{name.get('spacy', '?')} + transformers model '{folder}'"
+    return str(name)

@@ -179,6 +179,21 @@ def _text_columns(table: pd.DataFrame) -> list[str]:
     ]
 
 
+def _contains_word(cell: str, value: str) -> bool:
+    """Whether ``value`` occurs in ``cell`` as a whole token (case-insensitive): a ZIP code
+    inside a longer id ("P2414127") is not the ZIP code."""
+    folded_cell, folded_value = cell.casefold(), value.casefold()
+    start = folded_cell.find(folded_value)
+    while start >= 0:
+        end = start + len(folded_value)
+        before = folded_cell[start - 1] if start else " "
+        after = folded_cell[end] if end < len(folded_cell) else " "
+        if not before.isalnum() and not after.isalnum():
+            return True
+        start = folded_cell.find(folded_value, start + 1)
+    return False
+
+
 def _known_identifier_hits(
     clean: pd.DataFrame,
     original: pd.DataFrame,
@@ -201,7 +216,7 @@ def _known_identifier_hits(
                     isinstance(cell, str)
                     and value is not None
                     and len(value) >= 4
-                    and value.casefold() in cell.casefold()
+                    and _contains_word(cell, value)
                 ):
                     counts[removed[src]] += 1
         if counts:
@@ -328,6 +343,12 @@ def _found_columns(scan: PIIScan) -> dict[str, list[str]]:
             letter = category_of(f.entity_type)
             if letter is None:
                 continue
+            if (
+                verdict.identifier_entity is not None
+                and f.source == "values"
+                and f.entity_type != verdict.identifier_entity
+            ):
+                continue  # an SSN column read as dates by NER is still only an SSN column
             seen = (
                 f.share_hit is not None
                 and (

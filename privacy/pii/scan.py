@@ -475,7 +475,7 @@ def _gather_evidence(
     for size in _look_sizes(len(texts)):
         batch = texts[done:size]
         new = [t for t in dict.fromkeys(batch) if t not in found]
-        found.update(zip(new, detector.detect(new, context=context), strict=True))
+        found.update(zip(new, detector.detect(new, context=context, merge=False), strict=True))
         c, w = _value_evidence(batch, found, stats)
         coverage, words, done = coverage + c, words + w, size
         if _verdict_is_certain(stats, done, words / done, threshold_share, free_text_min_words):
