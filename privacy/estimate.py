@@ -115,6 +115,12 @@ def clopper_pearson_interval(
 ) -> tuple[float, float]:
     """Exact (conservative) binomial interval of Clopper and Pearson (1934)."""
     alpha = 1 - confidence
-    lower = 0.0 if successes == 0 else float(stats.beta.ppf(alpha / 2, successes, n - successes + 1))
-    upper = 1.0 if successes == n else float(stats.beta.ppf(1 - alpha / 2, successes + 1, n - successes))
+    lower = (
+        0.0 if successes == 0 else float(stats.beta.ppf(alpha / 2, successes, n - successes + 1))
+    )
+    upper = (
+        1.0
+        if successes == n
+        else float(stats.beta.ppf(1 - alpha / 2, successes + 1, n - successes))
+    )
     return lower, upper

@@ -102,9 +102,7 @@ class Column:
                 f"column '{self.name}': deidentify must be one of {list(DEIDENTIFY_ACTIONS)}"
             )
         if self.domain_public and not self.has_declared_domain:
-            out.append(
-                f"column '{self.name}': domain_public needs declared categories or bounds"
-            )
+            out.append(f"column '{self.name}': domain_public needs declared categories or bounds")
         return out
 
     def _bound_problems(self) -> list[str]:
@@ -153,7 +151,9 @@ class Column:
         name = data.get("name", "?")
         unknown = sorted(set(data) - known)
         if unknown:
-            raise InvalidInputError(f"column '{name}': unknown keys {unknown}; allowed {sorted(known)}")
+            raise InvalidInputError(
+                f"column '{name}': unknown keys {unknown}; allowed {sorted(known)}"
+            )
         try:
             kind = ColumnKind(data["kind"])
             role = ColumnRole(data.get("role", ColumnRole.OTHER.value))
@@ -224,7 +224,9 @@ class Schema:
     @property
     def synthesised(self) -> tuple[Column, ...]:
         """Columns the generator learns and releases (never identifiers, entity ids or text)."""
-        return tuple(c for c in self.columns if c.role.is_synthesised and c.kind is not ColumnKind.TEXT)
+        return tuple(
+            c for c in self.columns if c.role.is_synthesised and c.kind is not ColumnKind.TEXT
+        )
 
     def with_column(self, column: Column) -> Schema:
         """A copy with ``column`` replacing the column of the same name (or appended)."""
@@ -286,4 +288,3 @@ class Schema:
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
-

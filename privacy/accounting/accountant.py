@@ -125,7 +125,9 @@ def calibrate_noise_multiplier(
     SubsampledGaussianEvent(1.0, sample_rate, steps)  # validates the arguments
 
     def eps(sigma: float) -> float:
-        return epsilon_for(SubsampledGaussianEvent(sigma, sample_rate, steps), delta=delta, kind=kind)
+        return epsilon_for(
+            SubsampledGaussianEvent(sigma, sample_rate, steps), delta=delta, kind=kind
+        )
 
     low, high = 0.0, 1.0
     while eps(high) > target_epsilon:

@@ -33,7 +33,11 @@ class Budget:
 
     def __post_init__(self) -> None:
         problems = []
-        if not isinstance(self.epsilon, int | float) or not math.isfinite(self.epsilon) or self.epsilon <= 0:
+        if (
+            not isinstance(self.epsilon, int | float)
+            or not math.isfinite(self.epsilon)
+            or self.epsilon <= 0
+        ):
             problems.append("epsilon must be a finite number > 0 (e.g. --epsilon 1)")
         if not isinstance(self.delta, int | float) or not 0 <= self.delta < 1:
             problems.append("delta must be in [0, 1), and below 1/n for n protected units")
@@ -56,10 +60,15 @@ class Budget:
 
         Shares must be positive and sum to 1; the parts' sums never exceed this budget.
         """
-        if not shares or any(s <= 0 for s in shares.values()) or abs(sum(shares.values()) - 1) > 1e-9:
+        if (
+            not shares
+            or any(s <= 0 for s in shares.values())
+            or abs(sum(shares.values()) - 1) > 1e-9
+        ):
             raise PrivacyBudgetError("budget shares must be positive and sum to 1")
         return {
-            stage: Budget(self.epsilon * share, self.delta * share) for stage, share in shares.items()
+            stage: Budget(self.epsilon * share, self.delta * share)
+            for stage, share in shares.items()
         }
 
     def to_dict(self) -> dict[str, float]:
@@ -107,7 +116,9 @@ class PrivacyStatement:
     n_units: int
 
     def __post_init__(self) -> None:
-        if self.epsilon > self.requested.epsilon * (1 + 1e-9) or self.delta > self.requested.delta * (1 + 1e-9):
+        if self.epsilon > self.requested.epsilon * (
+            1 + 1e-9
+        ) or self.delta > self.requested.delta * (1 + 1e-9):
             raise PrivacyBudgetError(
                 f"the stages spent epsilon = {self.epsilon:.4g}, delta = {self.delta:.3g}, more "
                 f"than the requested epsilon = {self.requested.epsilon:g}, delta = {self.requested.delta:g}"

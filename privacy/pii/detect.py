@@ -345,7 +345,7 @@ class Detector:
                 continue
             if self._allowed and piece.strip().casefold() in self._allowed:
                 continue
-            if is_false_detection(entity, piece, text[end : end + 12]):
+            if is_false_detection(entity, piece, text[end : end + 24]):
                 continue
             if not keeps_span(self.config.profile, entity, piece):
                 continue

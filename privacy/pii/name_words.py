@@ -17,7 +17,9 @@ NOT_NAME_WORDS: frozenset[str] = frozenset(
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
     June July August September October November December Notes Note Report Summary Chief
     Complaint Reason Visit Presents Presented Denies Reports Stable Normal Negative Positive
-    Medical Record Number Insurance Member Policy Provider Physician Surgeon Primary Care""".split()
+    Medical Record Number Insurance Member Policy Provider Physician Surgeon Primary Care
+    Beneficiary Identifier Progress Electronically Ed Er Icu Subjective Objective Impression
+    Labs Vitals Meds Exam Hpi Pmh Ros Signed Dictated Transcribed Attending Resident""".split()
 )  # fmt: skip
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")

@@ -52,9 +52,30 @@ def _implausible_numeric_date(text: str) -> bool:
     return not _valid_day_month(a, b)
 
 
+_EPONYM_AFTER = re.compile(
+    r"^(?:'s?)?\s+(?:disease|syndrome|sign|palsy|phenomenon|tumou?r|lymphoma|sarcoma|test|"
+    r"maneuver|manoeuvre|reflex|ulcer|fracture|procedure|criteria|scale|score|law)\b",
+    re.IGNORECASE,
+)
+_NAMED_ENTITIES = frozenset({PiiEntity.PERSON.value, PiiEntity.LOCATION.value, "ORGANIZATION"})
+
+
+def _malformed_name(span_text: str, after: str) -> bool:
+    """Shapes no person, place or organisation name has: a unit fraction ("K/uL"), a first word
+    in lower case ("mcg BID"), or an eponym followed by its disease ("Crohn's disease")."""
+    stripped = span_text.strip()
+    if "/" in stripped or (stripped[:1].islower()):
+        return True
+    if stripped.split(" ", 1)[0].strip(".,") in _NOT_PLACES:
+        return True
+    return bool(_EPONYM_AFTER.match(after))
+
+
 def is_false_detection(entity_type: str, span_text: str, after: str) -> bool:
     """Whether a detection of ``entity_type`` over ``span_text``, followed by ``after`` (the
     next few characters of the text), is a recognisable false positive (module docstring)."""
+    if entity_type in _NAMED_ENTITIES and _malformed_name(span_text, after):
+        return True
     if entity_type == PiiEntity.PERSON:
         if any(ch.isdigit() for ch in span_text) or is_not_a_name(span_text):
             return True
@@ -67,6 +88,16 @@ def is_false_detection(entity_type: str, span_text: str, after: str) -> bool:
         if span_text.strip(" .,") in _NOT_PLACES:
             return True
         return not any(ch.isupper() for ch in span_text)
+    if entity_type == "ORGANIZATION":
+        stripped = span_text.strip(" .,")
+        if not any(ch.isupper() for ch in stripped) or any(ch.isdigit() for ch in stripped):
+            return True
+        # Clinical acronyms (BID, HPI, COPD, MRN) are read as organisations by small NER models.
+        if re.match(r"[A-Z]\. [A-Z]", stripped):  # "L. Please": a sentence break, not a name
+            return True
+        return (stripped.isupper() and " " not in stripped and len(stripped) <= 5) or (
+            stripped in _NOT_PLACES or is_not_a_name(stripped)
+        )
     if entity_type in (PiiEntity.DATE_TIME, PiiEntity.AGE):
         if _implausible_numeric_date(span_text):
             return True
