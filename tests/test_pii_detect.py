@@ -405,3 +405,20 @@ def test_pattern_entities_known_answers(
 ) -> None:
     assert _found(detector, text) == [(entity, value)]
     assert _found(detector.with_profile("safe-harbor"), text) == [(entity, value)]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("hi its david stanton again, call me back", ["david stanton"]),
+        ("Charles Thomas has Sjogren's syndrome and Hodgkin lymphoma.", ["Charles Thomas"]),
+        ("ATTENDING: DR. THERESA EDWARDS", ["THERESA EDWARDS"]),
+        ("Discharge summary for F. Brown, stable.", ["F. Brown"]),
+        ("Grace under pressure; will review in May.", []),
+    ],
+)
+def test_person_rules_beyond_the_ner_model(detector: Detector, text: str, names: list[str]):
+    """Name lists find lower-case, initialled and capitalised names the small NER model
+    misses; eponymous diseases and common-word names are not people."""
+    spans = detector.detect([text])[0]
+    assert [text[s.start : s.end] for s in spans if s.entity_type == "PERSON"] == names

@@ -132,6 +132,7 @@ EXPECTED_ENTITIES = {
     "CREDIT_CARD",
     "ID_NUMBER",
     "US_SSN",
+    "LOCATION",
 }
 
 
@@ -570,3 +571,11 @@ def test_an_unlabelled_eight_digit_number_is_an_id_not_a_date(clearance_analyzer
     """yyyymmdd without a date-of-birth label is not read as a date; a long standalone number
     is reported as an identifier of some kind."""
     assert all_found(clearance_analyzer, "Order 19740103 placed.") == [("ID_NUMBER", "19740103")]
+
+
+def test_city_before_a_state_is_a_location_and_the_state_a_separate_span(
+    clearance_analyzer: Any,
+) -> None:
+    text = "Lives in East Melissaborough, NC 98676."
+    assert found(clearance_analyzer, text, "LOCATION") == ["East Melissaborough", "NC"]
+    assert found(clearance_analyzer, "the knee, not the hip", "LOCATION") == []

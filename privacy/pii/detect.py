@@ -345,7 +345,9 @@ class Detector:
                 continue
             if self._allowed and piece.strip().casefold() in self._allowed:
                 continue
-            if is_false_detection(entity, piece, text[end : end + 24]):
+            source = str((r.recognition_metadata or {}).get("recognizer_name", ""))
+            ner = not source.startswith("Clearance")
+            if is_false_detection(entity, piece, text[end : end + 24], ner=ner):
                 continue
             if not keeps_span(self.config.profile, entity, piece):
                 continue

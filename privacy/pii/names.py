@@ -149,6 +149,12 @@ _COMMON_WORD_NAMES = frozenset(
     sydney florence phoenix savannah aurora diamond dakota unique""".split()
 )  # fmt: skip
 
+_LOWER_PAIR = re.compile(r"(?<![\w'-])(?P<first>[a-z]{2,})[ ](?P<last>[a-z]{2,})(?![\w'-])")
+_INTRODUCED = re.compile(
+    r"\b(?:my name is|this is|it's|its|i am|i'm|im|hey|hi|hello|dear|thanks|thank you)[ ,]+"
+    r"(?P<name>[A-Za-z][a-z]+)\b",
+    re.IGNORECASE,
+)
 _INITIAL_SURNAME = re.compile(r"\b[A-Z]\.\s(?P<surname>[A-Z][a-z]+(?:['\-][A-Z]?[a-z]+)*)")
 _CAP_WORD = re.compile(r"[A-Z][a-z]+(?:['\-][A-Z]?[a-z]+)*|[A-Z]{2,}(?:['\-][A-Z]{2,})*")
 
@@ -210,7 +216,29 @@ class GazetteerNameRecognizer(EntityRecognizer):
         for m in _INITIAL_SURNAME.finditer(text):  # "F. Brown"
             if self._is_last(m.group("surname")):
                 results.append(RecognizerResult(PiiEntity.PERSON.value, m.start(), m.end(), 0.6))
+        results.extend(self._lower_case_names(text))
         return results
+
+    def _lower_case_names(self, text: str) -> list[RecognizerResult]:
+        """Names typed in lower case (chat, e-mail): a listed first name and a listed surname
+        ("david stanton"), or a listed first name after a self-introduction ("hey annette",
+        "my name is maria"). Common-word names never count on their own."""
+        out: list[RecognizerResult] = []
+        for m in _LOWER_PAIR.finditer(text):
+            first, last = m.group("first"), m.group("last")
+            if (
+                first not in _COMMON_WORD_NAMES
+                and self._is_first(first)
+                and self._is_last(last)
+                and last not in _COMMON_WORD_NAMES
+            ):
+                out.append(RecognizerResult(PiiEntity.PERSON.value, m.start(), m.end(), 0.5))
+        for m in _INTRODUCED.finditer(text):
+            name = m.group("name")
+            if self._is_first(name) and name.lower() not in _COMMON_WORD_NAMES:
+                start = m.start("name")
+                out.append(RecognizerResult(PiiEntity.PERSON.value, start, m.end("name"), 0.5))
+        return out
 
     def _adjacent(self, text: str, left: re.Match[str], right: re.Match[str]) -> bool:
         gap = text[left.end() : right.start()]

@@ -332,6 +332,28 @@ def street_address_recognizer() -> ClearancePatternRecognizer:
     )
 
 
+def city_state_recognizer() -> ClearancePatternRecognizer:
+    """A city before a US state ("Fresno, CA", "East Melissaborough, NC 98676", "Springfield,
+    Illinois"): capitalised words, a comma, then a state code or name. LOCATION at 0.6, as two
+    spans, the city and the state, so that a profile can keep the state (it is not a Safe
+    Harbor identifier) and still report the city."""
+    city = r"(?-i:(?P<value>[A-Z][a-z]+(?:[ \-](?:[A-Z][a-z]+|of|de|la))*))"
+    state = rf"(?-i:(?:{_STATE_CODES})\b|(?:{_STATE_NAMES})\b)"
+    return _recognizer(
+        PiiEntity.LOCATION.value,
+        "ClearanceCityStateRecognizer",
+        [
+            Pattern("city, state", rf"\b{city},\s{{1,2}}{state}", 0.6),
+            Pattern(
+                "state after a city",
+                rf"\b{city.replace('?P<value>', '?:')},\s{{1,2}}(?P<value>{state})",
+                0.6,
+            ),
+        ],
+        ["lives", "resides", "address", "city", "from", "in"],
+    )
+
+
 def zip_code_recognizer() -> ClearancePatternRecognizer:
     """US ZIP codes (US_ZIP_CODE); the span is the ZIP alone.
 
@@ -985,6 +1007,7 @@ def clearance_recognizers(
         mrn_recognizer(mrn_patterns),
         street_address_recognizer(),
         zip_code_recognizer(),
+        city_state_recognizer(),
         us_phone_recognizer(),
         fax_recognizer(),
         date_recognizer(),

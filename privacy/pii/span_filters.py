@@ -60,27 +60,33 @@ _EPONYM_AFTER = re.compile(
 _NAMED_ENTITIES = frozenset({PiiEntity.PERSON.value, PiiEntity.LOCATION.value, "ORGANIZATION"})
 
 
-def _malformed_name(span_text: str, after: str) -> bool:
+def _malformed_name(span_text: str, after: str, ner: bool) -> bool:
     """Shapes no person, place or organisation name has: a unit fraction ("K/uL"), a first word
-    in lower case ("mcg BID"), or an eponym followed by its disease ("Crohn's disease")."""
+    in lower case from an NER model ("mcg BID"), or an eponym followed by its disease
+    ("Crohn's disease")."""
     stripped = span_text.strip()
-    if "/" in stripped or (stripped[:1].islower()):
+    if "/" in stripped or (ner and stripped[:1].islower()):
         return True
     if stripped.split(" ", 1)[0].strip(".,") in _NOT_PLACES:
         return True
     return bool(_EPONYM_AFTER.match(after))
 
 
-def is_false_detection(entity_type: str, span_text: str, after: str) -> bool:
+def is_false_detection(entity_type: str, span_text: str, after: str, *, ner: bool = True) -> bool:
     """Whether a detection of ``entity_type`` over ``span_text``, followed by ``after`` (the
-    next few characters of the text), is a recognisable false positive (module docstring)."""
-    if entity_type in _NAMED_ENTITIES and _malformed_name(span_text, after):
+    next few characters of the text), is a recognisable false positive (module docstring).
+
+    ``ner`` says the detection came from a statistical NER model: its names in lower case are
+    rejected (a small model's lower-case "names" are drugs and verbs), while Clearance's own
+    name rules, which check name lists, may report lower-case names.
+    """
+    if entity_type in _NAMED_ENTITIES and _malformed_name(span_text, after, ner):
         return True
     if entity_type == PiiEntity.PERSON:
         if any(ch.isdigit() for ch in span_text) or is_not_a_name(span_text):
             return True
         letters = [ch for ch in span_text if ch.isalpha()]
-        if letters and not any(ch.isupper() for ch in letters):
+        if ner and letters and not any(ch.isupper() for ch in letters):
             return True
         stripped = span_text.strip()
         return stripped.isupper() and len(stripped) <= 3 and " " not in stripped
