@@ -150,7 +150,9 @@ def run_release_on_table(
     with clock("scan"):
         progress("load PII models", 0, 0)
         if detector is None:
-            detector = build_detector(DetectorConfig(profile=parse_profile(config.pii_profile)))
+            detector = build_detector(
+                DetectorConfig(profile=parse_profile(config.pii_profile), n_process=0)
+            )
         scan = scan_table(
             table,
             detector=detector,

@@ -95,7 +95,7 @@ class ClearancePatternRecognizer(PatternRecognizer):
                 results.extend(self._pattern_results(text, pattern, flags))
             except TimeoutError:
                 logger.warning("pattern %r of %s timed out; skipped", pattern.name, self.name)
-        return EntityRecognizer.remove_duplicates(results)
+        return EntityRecognizer.remove_duplicates(results) if len(results) > 1 else results
 
     def _pattern_results(self, text: str, pattern: Pattern, flags: int) -> list[RecognizerResult]:
         compiled = pattern.compiled_regex
