@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from clearance.policy import Policy
 from privacy.accounting import PrivacyStatement, PrivacyUnit
-from privacy.estimate import Estimate
+from privacy.estimate import Estimate, IntervalMethod
 from privacy.pii import PIIScan
 from privacy.schema import Schema
 from reports import Finding, Measured, Status
@@ -17,10 +17,13 @@ if TYPE_CHECKING:
     from clearance.pipeline import RunRecord
 
 def measured(estimate: Estimate, unit: str = "") -> Measured:
+    """The report's form of an estimate; an exact value (computed on every row) carries no
+    interval."""
+    exact = estimate.method is IntervalMethod.EXACT
     return Measured(
         value=estimate.value,
-        lower=estimate.lower,
-        upper=estimate.upper,
+        lower=None if exact else estimate.lower,
+        upper=None if exact else estimate.upper,
         unit=unit,
         n=estimate.n,
         method=str(estimate.method),
