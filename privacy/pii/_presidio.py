@@ -31,6 +31,8 @@ from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers import EmailRecognizer, PhoneRecognizer
 
+from privacy.pii.entities import NON_PERSONAL_NER_LABELS
+
 #: How spaCy's English labels map to Presidio entities (Presidio's spacy.yaml, plus CoNLL labels
 #: for models trained on them).
 SPACY_ENTITY_MAPPING: dict[str, str] = {
@@ -51,19 +53,7 @@ SPACY_ENTITY_MAPPING: dict[str, str] = {
 #: about 20% of throughput). Organisations are kept as candidates (an employer or a hospital can
 #: identify a person, and the ``strict`` profile reports every candidate); ``safe-harbor``
 #: drops them, since they are not among the 18 identifiers.
-SPACY_LABELS_TO_IGNORE: tuple[str, ...] = (
-    "CARDINAL",
-    "EVENT",
-    "LANGUAGE",
-    "LAW",
-    "MONEY",
-    "ORDINAL",
-    "PERCENT",
-    "PRODUCT",
-    "QUANTITY",
-    "WORK_OF_ART",
-    "MISC",
-)
+SPACY_LABELS_TO_IGNORE: tuple[str, ...] = NON_PERSONAL_NER_LABELS
 
 
 class ModelLoadError(Exception):

@@ -96,3 +96,20 @@ VALUE_EVIDENCE_ENTITIES: frozenset[str] = DIRECT_IDENTIFIER_ENTITIES - {
     PiiEntity.US_ZIP_CODE,
     PiiEntity.DATE_OF_BIRTH,
 }
+
+
+#: NER labels that do not describe a person (OntoNotes / CoNLL names): dropped by the spaCy and
+#: the transformers engines alike, without Presidio's per-label warning.
+NON_PERSONAL_NER_LABELS: tuple[str, ...] = (
+    "CARDINAL",
+    "EVENT",
+    "LANGUAGE",
+    "LAW",
+    "MONEY",
+    "ORDINAL",
+    "PERCENT",
+    "PRODUCT",
+    "QUANTITY",
+    "WORK_OF_ART",
+    "MISC",
+)

@@ -35,7 +35,7 @@ from presidio_analyzer.nlp_engine.huggingface_token_pipe import FACTORY_NAME
 
 from privacy.errors import InvalidInputError
 from privacy.pii.engine import DEFAULT_SPACY_MODEL, LANGUAGE, _check_spacy_model
-from privacy.pii.entities import PiiEntity
+from privacy.pii.entities import NON_PERSONAL_NER_LABELS, PiiEntity
 
 __all__ = [
     "DEFAULT_LABELS_TO_IGNORE",
@@ -112,20 +112,7 @@ TRANSFORMERS_ENTITY_MAPPING: dict[str, str] = {
 
 #: Model labels dropped by default (compared upper-cased): the "outside" tag, CoNLL's MISC and
 #: the OntoNotes labels that are not about a person (the spaCy engine ignores the same ones).
-DEFAULT_LABELS_TO_IGNORE: tuple[str, ...] = (
-    "O",
-    "MISC",
-    "CARDINAL",
-    "EVENT",
-    "LANGUAGE",
-    "LAW",
-    "MONEY",
-    "ORDINAL",
-    "PERCENT",
-    "PRODUCT",
-    "QUANTITY",
-    "WORK_OF_ART",
-)
+DEFAULT_LABELS_TO_IGNORE: tuple[str, ...] = ("O", *NON_PERSONAL_NER_LABELS)
 
 _AGGREGATION_STRATEGIES = ("simple", "first", "average", "max")
 
