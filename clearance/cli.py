@@ -116,6 +116,8 @@ def _add_common(run: argparse.ArgumentParser) -> None:
                      help="fix randomness for reproducibility (the DP noise becomes reproducible: "
                           "never publish the seed)")
     run.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
+    run.add_argument("--pii-profile", choices=("strict", "safe-harbor"), default="strict",
+                     help="what the PII scan counts as an identifier (default strict)")
 
 
 class _ConsoleProgress:
@@ -217,6 +219,7 @@ def _run_config(args: argparse.Namespace, *, input_path: Path, schema: Path | No
         seed=args.seed,
         synthetic_rows=getattr(args, "rows", None) if args.command == "run" else None,
         target_column=getattr(args, "target", None),
+        pii_profile=getattr(args, "pii_profile", "strict"),
         training=training,
     )
 

@@ -312,6 +312,8 @@ def analyzer_engine(
     """The assembled AnalyzerEngine (see :func:`privacy.pii.engine.build_analyzer`)."""
     from presidio_analyzer.recognizer_registry import RecognizerRegistryProvider
 
+    from privacy.pii.codes import code_recognizers
+    from privacy.pii.international import international_recognizers
     from privacy.pii.names import (
         GazetteerNameRecognizer,
         TitledNameRecognizer,
@@ -339,7 +341,11 @@ def analyzer_engine(
     # of redaction time). International numbers (+44 ...) are found from any region; only
     # national formats need their region.
     registry.add_recognizer(GatedPhoneRecognizer(supported_regions=phone_regions))
-    for recognizer in clearance_recognizers(mrn_patterns=mrn_patterns, deny_list=deny_list):
+    for recognizer in (
+        *clearance_recognizers(mrn_patterns=mrn_patterns, deny_list=deny_list),
+        *code_recognizers(),
+        *international_recognizers(),
+    ):
         registry.add_recognizer(recognizer)
     registry.add_recognizer(TitledNameRecognizer())
     registry.add_recognizer(GazetteerNameRecognizer.from_faker())

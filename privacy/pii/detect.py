@@ -146,12 +146,19 @@ def _is_probability(value: object) -> bool:
     )
 
 
+#: Broad types a statistical NER model (or a name list) assigns to anything date- or
+#: name-like; a specific identifier type over the same characters (a phone number NER read as
+#: a date) names them better.
+_BROAD_TYPES = frozenset({"DATE_TIME", "LOCATION", "ORGANIZATION", "NRP", "PERSON"})
+
+
 def merge_spans(spans: Iterable[Span]) -> list[Span]:
-    """Overlapping spans merged into their union, labelled by the highest score, then the
-    longest span; the result is sorted by start and non-overlapping."""
-    merged: list[list[Any]] = []  # [start, end, entity, (score, length)]
+    """Overlapping spans merged into their union, labelled by a specific type over a broad one
+    (DATE_TIME, LOCATION, ORGANIZATION, NRP, PERSON), then the highest score, then the longest span;
+    the result is sorted by start and non-overlapping. The score is the label's."""
+    merged: list[list[Any]] = []  # [start, end, entity, (specific, score, length)]
     for s in sorted(spans, key=lambda s: (s.start, -s.end)):
-        key = (s.score, s.end - s.start)
+        key = (s.entity_type not in _BROAD_TYPES, s.score, s.end - s.start)
         if merged and s.start < merged[-1][1]:
             cur = merged[-1]
             cur[1] = max(cur[1], s.end)
@@ -159,7 +166,7 @@ def merge_spans(spans: Iterable[Span]) -> list[Span]:
                 cur[2], cur[3] = s.entity_type, key
         else:
             merged.append([s.start, s.end, s.entity_type, key])
-    return [Span(m[2], m[0], m[1], float(m[3][0])) for m in merged]
+    return [Span(m[2], m[0], m[1], float(m[3][1])) for m in merged]
 
 
 def _scaled_progress(

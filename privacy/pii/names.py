@@ -138,6 +138,18 @@ class UppercaseNameRecognizer(EntityRecognizer):
 
 
 #: First names that are also common English words: on their own they are not taken as names.
+#: Faker locales whose person names are written in Latin script.
+_WORLD_LOCALES: tuple[str, ...] = (
+    "en", "en_GB", "en_IE", "en_IN", "en_NZ", "es_ES", "es_MX", "fr_FR", "de_DE", "it_IT",
+    "nl_NL", "pt_BR", "pl_PL", "cs_CZ", "hu_HU", "ro_RO", "tr_TR", "vi_VN", "yo_NG", "ha_NG",
+    "ig_NG", "tw_GH", "zu_ZA", "sw",
+)  # fmt: skip
+
+
+def _latin(name: str) -> bool:
+    return bool(name) and all(ord(ch) < 0x250 for ch in name)
+
+
 _COMMON_WORD_NAMES = frozenset(
     """will may june april august grace hope faith joy bill mark rose summer hunter young
     brown white king art miles page dawn eve ray jack frank carol chase lane drew sky crystal
@@ -172,9 +184,19 @@ class GazetteerNameRecognizer(EntityRecognizer):
     on whole capitalised words; the span is the name only.
     """
 
-    def __init__(self, first_names: frozenset[str], last_names: frozenset[str]) -> None:
+    def __init__(
+        self,
+        first_names: frozenset[str],
+        last_names: frozenset[str],
+        *,
+        world_first_names: frozenset[str] = frozenset(),
+        world_last_names: frozenset[str] = frozenset(),
+    ) -> None:
         self._first = first_names
         self._last = last_names
+        # Larger, many-country lists: used only where both parts of a name must be listed.
+        self._world_first = first_names | world_first_names
+        self._world_last = last_names | world_last_names
         super().__init__(
             supported_entities=[PiiEntity.PERSON.value],
             name="ClearanceGazetteerNameRecognizer",
@@ -183,11 +205,35 @@ class GazetteerNameRecognizer(EntityRecognizer):
 
     @classmethod
     def from_faker(cls) -> GazetteerNameRecognizer:
+        """US lists (SSA first names, Census surnames) for every rule, plus the Latin-script
+        name lists of Faker's other locales (British, Irish, Indian, Nigerian, Spanish,
+        Vietnamese, ...) for the rules that need a listed first name *and* a listed surname."""
+        import importlib
+
         from faker.providers.person.en_US import Provider
 
         first = frozenset(n.lower() for n in Provider.first_names)
         last = frozenset(n.lower() for n in Provider.last_names)
-        return cls(first, last)
+        world_first: set[str] = set()
+        world_last: set[str] = set()
+        for locale in _WORLD_LOCALES:
+            try:
+                provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+            except ImportError:  # a Faker without this locale: fewer names, same rules
+                continue
+            for attr, into in (
+                ("first_names", world_first),
+                ("first_names_male", world_first),
+                ("first_names_female", world_first),
+                ("last_names", world_last),
+            ):
+                into.update(n.lower() for n in getattr(provider, attr, ()) or () if _latin(n))
+        return cls(
+            first,
+            last,
+            world_first_names=frozenset(world_first),
+            world_last_names=frozenset(world_last),
+        )
 
     def load(self) -> None:
         return None
@@ -197,6 +243,10 @@ class GazetteerNameRecognizer(EntityRecognizer):
 
     def _is_last(self, word: str) -> bool:
         return word.lower() in self._last
+
+    def _both_listed(self, first: str, last: str) -> bool:
+        """A first name and a surname, each in the many-country lists."""
+        return first.lower() in self._world_first and last.lower() in self._world_last
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list:
         words = list(_CAP_WORD.finditer(text))
@@ -228,9 +278,8 @@ class GazetteerNameRecognizer(EntityRecognizer):
             first, last = m.group("first"), m.group("last")
             if (
                 first not in _COMMON_WORD_NAMES
-                and self._is_first(first)
-                and self._is_last(last)
                 and last not in _COMMON_WORD_NAMES
+                and self._both_listed(first, last)
             ):
                 out.append(RecognizerResult(PiiEntity.PERSON.value, m.start(), m.end(), 0.5))
         for m in _INTRODUCED.finditer(text):
@@ -254,9 +303,11 @@ class GazetteerNameRecognizer(EntityRecognizer):
             gap = text[first.end() : nxt.start()]
             following = nxt.group()
             if gap == ", ":  # "Surname, First"
-                if self._is_last(token) and self._is_first(following):
+                if self._both_listed(following, token):
                     return first.start(), nxt.end(), 0.7
-            elif self._is_first(token) and (self._is_last(following) or self._is_first(following)):
+            elif self._both_listed(token, following) or (
+                self._is_first(token) and self._is_first(following)
+            ):
                 return first.start(), nxt.end(), 0.7
             elif (
                 self._is_first(token)

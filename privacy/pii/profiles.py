@@ -140,7 +140,18 @@ _STATES = frozenset(
         "virgin islands", "northern mariana islands",
     }
 )  # fmt: skip
+_PROVINCES = frozenset(
+    {
+        "ontario", "quebec", "british columbia", "alberta", "manitoba", "saskatchewan",
+        "nova scotia", "new brunswick", "newfoundland and labrador", "prince edward island",
+        "yukon", "nunavut", "northwest territories", "new south wales", "queensland",
+        "victoria", "tasmania", "western australia", "south australia",
+        "australian capital territory", "northern territory", "scotland", "wales",
+        "northern ireland", "england",
+    }
+)  # fmt: skip
 _STATE_CODES = frozenset(
+    "AB BC MB NB NL NS NT NU ON PE QC SK YT NSW VIC QLD TAS ACT "
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
     "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP".split()
 )
@@ -183,7 +194,10 @@ def _is_state_or_country(text: str) -> bool:
         lowered_no_the = lowered[4:]
     else:
         lowered_no_the = lowered
-    return any(name in _STATES or name in _COUNTRIES for name in (lowered, lowered_no_the))
+    return any(
+        name in _STATES or name in _COUNTRIES or name in _PROVINCES
+        for name in (lowered, lowered_no_the)
+    )
 
 
 #: Entity types that are not among Safe Harbor's 18 identifiers.

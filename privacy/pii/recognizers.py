@@ -137,7 +137,7 @@ class ClearancePatternRecognizer(PatternRecognizer):
         return not self.invalidate_result(value)
 
 
-def _recognizer(
+def make_recognizer(
     entity: str,
     name: str,
     patterns: list[Pattern],
@@ -283,7 +283,7 @@ _DOB_ONLY_SHAPES: tuple[tuple[str, str], ...] = (
 # ---------------------------------------------------------------------------------------------
 
 _STREET_SUFFIXES = (
-    "Alley|Aly|Avenue|Ave|Av|Boulevard|Blvd|Branch|Bridge|Brook|Burg|Bypass|Byp|Camp|Canyon|"
+    "Close|Rise|Parade|Wynd|Quay|Wharf|Yard|Croft|Garth|Heath|Mead|Alley|Aly|Avenue|Ave|Av|Boulevard|Blvd|Branch|Bridge|Brook|Burg|Bypass|Byp|Camp|Canyon|"
     "Cape|Causeway|Center|Centre|Ctr|Circle|Cir|Cliff|Club|Common|Corner|Course|Court|Ct|Cove|"
     "Creek|Crescent|Cres|Crest|Crossing|Xing|Crossroad|Curve|Dale|Dam|Divide|Drive|Dr|Estate|"
     "Expressway|Expy|Extension|Ext|Fall|Ferry|Field|Flat|Ford|Forest|Forge|Fork|Fort|Freeway|"
@@ -324,7 +324,7 @@ def street_address_recognizer() -> ClearancePatternRecognizer:
         rf"\b(?:P\.?\s?O\.?\s{{0,2}}Box|Post\s+Office\s+Box)\s{{0,2}}\#?\s{{0,2}}\d{{1,6}}\b"
         rf"{unit}{tail}"
     )
-    return _recognizer(
+    return make_recognizer(
         PiiEntity.STREET_ADDRESS.value,
         "ClearanceStreetAddressRecognizer",
         [Pattern("US street address", street, 0.85), Pattern("PO box", po_box, 0.85)],
@@ -339,7 +339,7 @@ def city_state_recognizer() -> ClearancePatternRecognizer:
     Harbor identifier) and still report the city."""
     city = r"(?-i:(?P<value>[A-Z][a-z]+(?:[ \-](?:[A-Z][a-z]+|of|de|la))*))"
     state = rf"(?-i:(?:{_STATE_CODES})\b|(?:{_STATE_NAMES})\b)"
-    return _recognizer(
+    return make_recognizer(
         PiiEntity.LOCATION.value,
         "ClearanceCityStateRecognizer",
         [
@@ -364,7 +364,7 @@ def zip_code_recognizer() -> ClearancePatternRecognizer:
     Three-digit ZIP prefixes are never matched.
     """
     before = r"(?<![\d.,$-])"
-    return _recognizer(
+    return make_recognizer(
         PiiEntity.US_ZIP_CODE.value,
         "ClearanceZipCodeRecognizer",
         [
@@ -407,7 +407,7 @@ def us_phone_recognizer() -> ClearancePatternRecognizer:
     Presidio's phone recognizer validates numbers with python-phonenumbers and misses
     unassigned area codes; for de-identification a number's shape is enough. Fax numbers are
     FAX_NUMBER (:func:`fax_recognizer`)."""
-    return _recognizer(
+    return make_recognizer(
         PiiEntity.PHONE_NUMBER.value,
         "ClearanceUsPhoneRecognizer",
         [
@@ -446,7 +446,7 @@ def fax_recognizer() -> ClearancePatternRecognizer:
     word = rf"{other}(?:(?:no|nr|dr|num)\.|[A-Za-z]{{1,15}})"
     between = rf"[\s:#=(),.-]{{0,4}}(?:{word}[\s:#=(),-]{{1,4}}){{0,3}}?"
     number = rf"(?P<value>(?:{_PHONE_PARENS}|{_PHONE_GROUPS}|\d{{10}}){_EXTENSION})\b"
-    return _recognizer(
+    return make_recognizer(
         PiiEntity.FAX_NUMBER.value,
         "ClearanceFaxRecognizer",
         [Pattern("fax number after a fax label", rf"{label}{between}(?<![\w+-]){number}", 0.9)],
@@ -467,7 +467,7 @@ def date_recognizer() -> ClearancePatternRecognizer:
     1700-2199; month names title or upper case. Never a bare year or number, a time ("14:30"),
     a ratio ("120/80") or a decimal ("7.2")."""
     patterns = [Pattern(name, shape, 0.6) for name, shape in _DATE_SHAPES]
-    return _recognizer(
+    return make_recognizer(
         PiiEntity.DATE_TIME.value,
         "ClearanceDateRecognizer",
         patterns,
@@ -491,7 +491,7 @@ def date_of_birth_recognizer() -> ClearancePatternRecognizer:
     word = rf"{event}(?:on|is|was|in|at|of|the|date|(?-i:[A-Z][A-Za-z.'-]{{0,20}}))"
     between = rf"(?![a-z])[\s:;=,.()\[\]#-]{{0,5}}(?:{word}[\s:;=,()\[\]-]{{1,4}}){{0,4}}?"
     dates = "|".join(f"(?:{shape})" for _, shape in _DATE_SHAPES + _DOB_ONLY_SHAPES)
-    return _recognizer(
+    return make_recognizer(
         PiiEntity.DATE_OF_BIRTH.value,
         "ClearanceDateOfBirthRecognizer",
         [Pattern("date after a birth label", rf"{label}{between}(?P<value>{dates})", 0.85)],
@@ -595,7 +595,7 @@ def age_recognizer() -> AgeRecognizer:
         ),
         Pattern("turned N", rf"\bturn(?:ed|s)\s{{1,2}}{number}(?!\d|[.,/:]\d){turned_when}", 0.6),
     ]
-    return _recognizer(
+    return make_recognizer(
         PiiEntity.AGE.value,
         "ClearanceAgeRecognizer",
         patterns,
@@ -667,7 +667,7 @@ def mrn_recognizer(extra_patterns: Sequence[str] = ()) -> ClearancePatternRecogn
     patterns += [
         Pattern(f"user MRN pattern {i}", p, USER_PATTERN_SCORE) for i, p in enumerate(user)
     ]
-    return _recognizer(
+    return make_recognizer(
         PiiEntity.MEDICAL_RECORD_NUMBER.value,
         "ClearanceMrnRecognizer",
         patterns,
@@ -701,7 +701,7 @@ def health_plan_recognizer() -> ClearancePatternRecognizer:
         rf"{_MBI_LETTER}{{2}}\d{{2}}\b)"
     )
     bare = r"(?<![\w-])(?=[A-Z]{0,19}\d)[A-Z0-9]{6,20}(?![\w-])"
-    return _recognizer(
+    return make_recognizer(
         PiiEntity.HEALTH_PLAN_ID.value,
         "ClearanceHealthPlanRecognizer",
         [
@@ -738,7 +738,7 @@ def npi_recognizer() -> NpiRecognizer:
     1 or 2 score 0.5 alone (raised by context: npi, provider, prescriber, physician) and 0.9
     after an "NPI" label ("NPI: 1234567893", "NPI# 1234567893")."""
     ten = r"[12]\d{9}"
-    return _recognizer(
+    return make_recognizer(
         PiiEntity.NPI.value,
         "ClearanceNpiRecognizer",
         [
@@ -766,7 +766,7 @@ def card_recognizer() -> CardRecognizer:
     grouped = r"\d{4}(?P<sep>[ \-])\d{4}(?P=sep)\d{4}(?P=sep)\d{1,7}"
     amex = r"\d{4}(?P<sep2>[ \-])\d{6}(?P=sep2)\d{5}"
     plain = r"\d{13,19}"
-    return _recognizer(
+    return make_recognizer(
         PiiEntity.CREDIT_CARD.value,
         "ClearanceCardRecognizer",
         [Pattern("card number", rf"(?<![\w.,-])(?:{grouped}|{amex}|{plain})(?![\w-]|[.,]\d)", 0.6)],
@@ -795,7 +795,7 @@ def long_number_recognizer() -> LongNumberRecognizer:
     """A standalone run of 7 to 12 digits (not part of a date, decimal, range or longer token):
     in clinical text such a number is an identifier of some kind (record, account, encounter,
     member), never a dose or a lab value. ID_NUMBER at 0.4."""
-    return _recognizer(
+    return make_recognizer(
         PiiEntity.ID_NUMBER.value,
         "ClearanceLongNumberRecognizer",
         [Pattern("long number", r"(?<![\w.,/:-])\d{7,12}(?![\w/-]|[.,:]\d)", 0.4)],
@@ -807,7 +807,7 @@ def long_number_recognizer() -> LongNumberRecognizer:
 def bare_ssn_recognizer() -> BareSsnRecognizer:
     """Nine standalone digits with a valid SSN structure: US_SSN at 0.4 (Presidio's own needs
     dashes or context)."""
-    return _recognizer(
+    return make_recognizer(
         PiiEntity.US_SSN.value,
         "ClearanceBareSsnRecognizer",
         [Pattern("bare SSN", r"(?<![\w.,/:-])\d{9}(?![\w/-]|[.,:]\d)", 0.4)],
@@ -829,7 +829,7 @@ def dea_recognizer() -> DeaRecognizer:
     and seven digits ("BJ1234563") score 0.6 (raised by context: dea, prescriber,
     registration); after a "DEA" label 0.9 and any letter case."""
     bare = r"(?-i:\b[ABCDEFGHJKLMPRSTUX][A-Z9]\d{7}\b)"
-    return _recognizer(
+    return make_recognizer(
         PiiEntity.DEA_NUMBER.value,
         "ClearanceDeaRecognizer",
         [
@@ -851,7 +851,7 @@ def account_number_recognizer() -> ClearancePatternRecognizer:
     "Account No. AB-123456", "acct 987654321", "a/c 12345678". The span is the id: 6-17
     letters and digits (hyphens allowed between them), at least one digit."""
     label = r"\b(?:account|acct|a/c)\b\.?"
-    return _recognizer(
+    return make_recognizer(
         PiiEntity.ACCOUNT_NUMBER.value,
         "ClearanceAccountNumberRecognizer",
         [
@@ -876,7 +876,7 @@ def license_number_recognizer() -> ClearancePatternRecognizer:
         r"(?:\blicen[cs]e\b(?!\s{1,3}plate)(?:\s{0,2}id\b)?|\bcertificate\b|\bcert\b\.?"
         r"(?=\s{0,2}(?:#|no\b|num))|\bDL\b(?=\s{0,2}(?:#|no\b|num|:))|\bDLN\b)"
     )
-    return _recognizer(
+    return make_recognizer(
         PiiEntity.LICENSE_NUMBER.value,
         "ClearanceLicenseNumberRecognizer",
         [
@@ -915,7 +915,7 @@ def device_id_recognizer() -> ClearancePatternRecognizer:
         r"|\+?(?=[A-Z0-9/$.+-]{0,60}\d)[A-Z0-9][A-Z0-9/$.+-]{6,60}[A-Z0-9](?![A-Z0-9])"
     )
     imei = r"\d{2}[\s-]?\d{6}[\s-]?\d{6}[\s-]?\d(?![\d-])"
-    return _recognizer(
+    return make_recognizer(
         PiiEntity.DEVICE_ID.value,
         "ClearanceDeviceIdRecognizer",
         [
@@ -958,7 +958,7 @@ def vehicle_id_recognizer() -> ClearancePatternRecognizer:
         r"(?-i:(?=[A-Z -]{0,9}\d)(?:[A-Z0-9]{2,4}[ -][A-Z0-9]{2,5}|[A-Z0-9]{4,8}))"
         r"(?![A-Za-z0-9])"
     )
-    return _recognizer(
+    return make_recognizer(
         PiiEntity.VEHICLE_ID.value,
         "ClearanceVehicleIdRecognizer",
         [

@@ -67,6 +67,8 @@ def _malformed_name(span_text: str, after: str, ner: bool) -> bool:
     stripped = span_text.strip()
     if "/" in stripped or (ner and stripped[:1].islower()):
         return True
+    if ner and stripped.split(" ", 1)[0] in ("Dear", "Hi", "Hello", "To", "Re"):
+        return True  # a salutation or header read as a name ("Dear Support Team")
     if stripped.split(" ", 1)[0].strip(".,") in _NOT_PLACES:
         return True
     return bool(_EPONYM_AFTER.match(after))
@@ -104,6 +106,8 @@ def is_false_detection(entity_type: str, span_text: str, after: str, *, ner: boo
         return (stripped.isupper() and " " not in stripped and len(stripped) <= 5) or (
             stripped in _NOT_PLACES or is_not_a_name(stripped)
         )
+    if entity_type == PiiEntity.ID_NUMBER:
+        return bool(_PURE_NUMBER.match(span_text) and _UNIT_AFTER.match(after))
     if entity_type in (PiiEntity.DATE_TIME, PiiEntity.AGE):
         if _implausible_numeric_date(span_text):
             return True
