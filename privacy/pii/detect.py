@@ -66,7 +66,7 @@ class DetectorConfig:
     ner_model: str | None = None
     phone_regions: tuple[str, ...] = ("US",)
     n_process: int = 1
-    batch_size: int = 128
+    batch_size: int = 64
     max_chars: int = DEFAULT_MAX_CHARS
 
     def __post_init__(self) -> None:
