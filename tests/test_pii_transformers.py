@@ -20,16 +20,16 @@ SENTENCE = "Patient John Smith was admitted in Boston."
 
 
 def _block_network(mp: pytest.MonkeyPatch) -> list[str]:
-    """Make every connection attempt and spaCy download fail; return the attempts made."""
+    """Make every connection attempt and spaCy's model fetcher fail; return the attempts."""
     attempts: list[str] = []
 
     def refuse(*args, **kwargs):
         attempts.append("network")
         raise RuntimeError("network access attempted")
 
-    def no_download(*args, **kwargs):
-        attempts.append("spacy download")
-        raise RuntimeError("spaCy download attempted")
+    def no_fetch(*args, **kwargs):
+        attempts.append("spacy model fetch")
+        raise RuntimeError("spaCy model fetch attempted")
 
     import spacy.cli
 
@@ -37,7 +37,7 @@ def _block_network(mp: pytest.MonkeyPatch) -> list[str]:
     mp.setattr(socket.socket, "connect_ex", refuse)
     mp.setattr(socket, "create_connection", refuse)
     mp.setattr(socket, "getaddrinfo", refuse)
-    mp.setattr(spacy.cli, "download", no_download)
+    mp.setattr(spacy.cli, "download", no_fetch)
     return attempts
 
 

@@ -47,11 +47,13 @@ from privacy.pii.detect import merge_spans
 from privacy.pii.entities import PiiEntity
 from privacy.pii.hints import column_name_hints
 from privacy.pii.surrogates import SurrogateFactory, replace_spans
+from privacy.schema import ColumnRole
 
 if TYPE_CHECKING:
     from privacy.pii.detect import Detector
+    from privacy.schema import Schema
 
-__all__ = ["DeidentificationResult", "deidentify", "redact_text_column"]
+__all__ = ["DeidentificationResult", "deidentify", "redact_text_column", "schema_actions"]
 
 #: Score given to a match of a row's known identifier (certain, so it wins merged labels).
 _KNOWN_SCORE = 1.0
@@ -174,6 +176,8 @@ class DeidentificationResult:
     ``actions`` maps every input column to the action applied (``keep`` for untouched
     columns). ``unparseable`` counts, per generalised column, values that could not be read and
     became missing; ``recoded`` counts values recoded to a catch-all (``000``, ``90+``).
+    ``removed_identifiers`` maps each column whose values left the table (dropped, pseudonymised
+    or replaced by surrogate ids) to its entity type, for the residual check.
     ``surrogate_ids`` (not serialised) is the lookup table of surrogate-id columns, to be saved
     with owner-only permissions by the caller; ``pseudonym_key_id`` names the key used (a hash
     prefix, never the key).
@@ -187,6 +191,7 @@ class DeidentificationResult:
     unparseable: dict[str, int] = field(default_factory=dict)
     recoded: dict[str, int] = field(default_factory=dict)
     pseudonym_key_id: str | None = None
+    removed_identifiers: dict[str, str] = field(default_factory=dict)
     surrogate_ids: dict[str, SurrogateIdMap] = field(default_factory=dict, repr=False)
 
     @property
@@ -216,6 +221,7 @@ class DeidentificationResult:
             "unparseable": dict(self.unparseable),
             "recoded": dict(self.recoded),
             "pseudonym_key_id": self.pseudonym_key_id,
+            "removed_identifiers": dict(self.removed_identifiers),
             "surrogate_id_columns": sorted(self.surrogate_ids),
         }
 
@@ -263,6 +269,17 @@ REMOVING_ACTIONS = frozenset(
         ActionKind.SURROGATE_ID,
     }
 )
+
+
+def schema_actions(schema: Schema, defaults: Mapping[ColumnRole, str]) -> dict[str, str]:
+    """The action per column: each column's declared ``deidentify`` action, else the default
+    for its role; columns left unchanged (``keep``, or no default) are omitted."""
+    actions: dict[str, str] = {}
+    for col in schema.columns:
+        action = col.deidentify or defaults.get(col.role)
+        if action is not None and action != ActionKind.KEEP:
+            actions[col.name] = action
+    return actions
 
 
 def _parse_actions(
@@ -343,12 +360,13 @@ def deidentify(
         raise InvalidInputError(join_problems(problems))
 
     text_cols = [c for c, a in plan.items() if a in _TEXT_ACTIONS]
-    removed = [c for c, a in plan.items() if a in REMOVING_ACTIONS]
+    removed = {
+        c: _entity_of(c, identifier_entities) for c, a in plan.items() if a in REMOVING_ACTIONS
+    }
     row_ids: list[list[tuple[str, str]]] | None = None
     if match_row_identifiers and removed and text_cols:
         row_ids = [[] for _ in range(len(table))]
-        for col in removed:
-            entity = _entity_of(col, identifier_entities)
+        for col, entity in removed.items():
             for i, value in enumerate(table[col].tolist()):
                 text = identifier_text(value)
                 if text is not None:
@@ -415,6 +433,7 @@ def deidentify(
         pseudonym_key_id=pseudonym_key.key_id
         if pseudonym_key is not None and (ActionKind.PSEUDONYMIZE in uses)
         else None,
+        removed_identifiers=removed,
         surrogate_ids=surrogate_maps,
     )
     return out, result

@@ -352,9 +352,9 @@ class Detector:
                 continue
             if self._allowed and piece.strip().casefold() in self._allowed:
                 continue
-            source = str((r.recognition_metadata or {}).get("recognizer_name", ""))
-            ner = not source.startswith("Clearance")
-            if is_false_detection(entity, piece, text[end : end + 24], ner=ner):
+            # The NER recognizer's results were already filtered, with its own rules, before
+            # Presidio resolved overlaps (privacy.pii._presidio); the rest are checked here.
+            if is_false_detection(entity, piece, text[end : end + 24], ner=False):
                 continue
             if not keeps_span(self.config.profile, entity, piece):
                 continue

@@ -12,9 +12,10 @@ from __future__ import annotations
 from presidio_analyzer import EntityRecognizer, Pattern
 
 from privacy.pii.entities import PiiEntity
+from privacy.pii.places import PROVINCE_CODES
 from privacy.pii.recognizers import make_recognizer
 
-__all__ = ["PROVINCE_CODES", "international_recognizers"]
+__all__ = ["international_recognizers"]
 
 #: UK postcode: outward code (area, district) and inward code ("SW1A 1AA", "LS6 2AH", "M1 1AE").
 _UK_POSTCODE = r"(?-i:[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2})"
@@ -23,11 +24,6 @@ _CA_POSTCODE = r"(?-i:[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\s?\d[ABCEGHJ-NPRSTV
 #: Irish Eircode ("D02 X285", "H91 F2X9"): routing key and a 4-character unique identifier.
 _EIRCODE = r"(?-i:[AC-FHKNPRTV-Y]\d{2}|D6W)\s?(?-i:[0-9AC-FHKNPRTV-Y]{4})"
 
-#: Canadian provinces and territories, Australian states and territories (codes).
-PROVINCE_CODES: tuple[str, ...] = (
-    "AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT",
-    "NSW", "VIC", "QLD", "WA", "SA", "TAS", "ACT",
-)  # fmt: skip
 _PROVINCES = "|".join(PROVINCE_CODES)
 _PLACE = r"(?-i:(?P<value>[A-Z][a-z]+(?:[ \-](?:[A-Z][a-z]+|upon|on|de|la))*))"
 

@@ -23,6 +23,13 @@ from enum import StrEnum
 
 from privacy.errors import InvalidInputError
 from privacy.pii.entities import PiiEntity
+from privacy.pii.places import (
+    COUNTRY_NAMES,
+    PROVINCE_CODES,
+    PROVINCE_NAMES,
+    US_STATE_CODES,
+    US_STATE_NAMES,
+)
 
 __all__ = ["Profile", "age_in_span", "is_duration", "keeps_span", "parse_profile"]
 
@@ -127,77 +134,20 @@ def age_in_span(text: str) -> int | None:
     return None
 
 
-_STATES = frozenset(
-    """alabama alaska arizona arkansas california colorado connecticut delaware florida georgia
-    hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts
-    michigan minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon
-    pennsylvania tennessee texas utah vermont virginia washington wisconsin wyoming""".split()
-) | frozenset(
-    {
-        "new hampshire", "new jersey", "new mexico", "new york", "north carolina",
-        "north dakota", "rhode island", "south carolina", "south dakota", "west virginia",
-        "district of columbia", "puerto rico", "guam", "american samoa", "u.s. virgin islands",
-        "virgin islands", "northern mariana islands",
-    }
-)  # fmt: skip
-_PROVINCES = frozenset(
-    {
-        "ontario", "quebec", "british columbia", "alberta", "manitoba", "saskatchewan",
-        "nova scotia", "new brunswick", "newfoundland and labrador", "prince edward island",
-        "yukon", "nunavut", "northwest territories", "new south wales", "queensland",
-        "victoria", "tasmania", "western australia", "south australia",
-        "australian capital territory", "northern territory", "scotland", "wales",
-        "northern ireland", "england",
-    }
-)  # fmt: skip
-_STATE_CODES = frozenset(
-    "AB BC MB NB NL NS NT NU ON PE QC SK YT NSW VIC QLD TAS ACT "
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
-    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP".split()
-)
-_COUNTRIES = frozenset(
-    """afghanistan albania algeria andorra angola argentina armenia australia austria azerbaijan
-    bahamas bahrain bangladesh barbados belarus belgium belize benin bhutan bolivia botswana
-    brazil brunei bulgaria burundi cambodia cameroon canada chad chile china colombia comoros
-    congo croatia cuba cyprus czechia czech denmark djibouti dominica ecuador egypt eritrea
-    estonia eswatini ethiopia fiji finland france gabon gambia georgia germany ghana greece
-    grenada guatemala guinea guyana haiti honduras hungary iceland india indonesia iran iraq
-    ireland israel italy jamaica japan jordan kazakhstan kenya kiribati korea kosovo kuwait
-    kyrgyzstan laos latvia lebanon lesotho liberia libya liechtenstein lithuania luxembourg
-    madagascar malawi malaysia maldives mali malta mauritania mauritius mexico micronesia moldova
-    monaco mongolia montenegro morocco mozambique myanmar namibia nauru nepal netherlands
-    nicaragua niger nigeria norway oman pakistan palau palestine panama paraguay peru
-    philippines poland portugal qatar romania russia rwanda samoa senegal serbia seychelles
-    singapore slovakia slovenia somalia spain sudan suriname sweden switzerland syria taiwan
-    tajikistan tanzania thailand togo tonga tunisia turkey turkmenistan tuvalu uganda ukraine
-    uruguay uzbekistan vanuatu venezuela vietnam yemen zambia zimbabwe england scotland wales
-    britain usa us america""".split()
-) | frozenset(
-    {
-        "united states", "united states of america", "the united states", "united kingdom",
-        "the uk", "uk", "u.s.", "u.s.a.", "new zealand", "south africa", "south korea",
-        "north korea", "saudi arabia", "sri lanka", "costa rica", "el salvador", "puerto rico",
-        "dominican republic", "great britain", "ivory coast", "sierra leone", "east timor",
-        "the netherlands", "the philippines", "united arab emirates", "papua new guinea",
-        "bosnia and herzegovina", "north macedonia", "cape verde", "equatorial guinea",
-        "burkina faso", "san marino", "vatican city", "trinidad and tobago",
-    }
-)  # fmt: skip
+_STATE_LEVEL_CODES = frozenset(US_STATE_CODES) | frozenset(PROVINCE_CODES)
+_STATE_LEVEL_NAMES = US_STATE_NAMES | PROVINCE_NAMES | COUNTRY_NAMES
 
 
 def _is_state_or_country(text: str) -> bool:
     stripped = text.strip().strip(".,;:")
-    if stripped in _STATE_CODES:
+    if stripped in _STATE_LEVEL_CODES:
         return True
     lowered = re.sub(r"\s+", " ", stripped.lower())
     if lowered.startswith("the "):
         lowered_no_the = lowered[4:]
     else:
         lowered_no_the = lowered
-    return any(
-        name in _STATES or name in _COUNTRIES or name in _PROVINCES
-        for name in (lowered, lowered_no_the)
-    )
+    return lowered in _STATE_LEVEL_NAMES or lowered_no_the in _STATE_LEVEL_NAMES
 
 
 #: Entity types that are not among Safe Harbor's 18 identifiers.

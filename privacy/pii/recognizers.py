@@ -35,6 +35,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from privacy.errors import InvalidInputError
 from privacy.pii.entities import PiiEntity
+from privacy.pii.places import US_STATE_CODES, US_STATE_NAMES
 from privacy.pii.validators import (
     MAX_AGE,
     age_value,
@@ -165,17 +166,11 @@ _LABEL_TAIL = r"(?:\s*(?:#|no\b\.?|num(?:ber)?\b\.?|nbr\b\.?))?\s{0,3}[:#=]?\s{0
 #: An identifier of 5 to 24 letters, digits and inner hyphens with at least one digit.
 _ALNUM_ID = r"(?=[A-Z0-9-]{0,24}\d)[A-Z0-9][A-Z0-9-]{3,22}[A-Z0-9](?![A-Z0-9])"
 
-_STATE_CODES = (
-    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|"
-    "NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI|AS|MP"
-)
-_STATE_NAMES = (
-    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|"
-    "Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|"
-    "Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|"
-    "New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|"
-    "Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|"
-    "West Virginia|Wisconsin|Wyoming|Puerto Rico|District of Columbia"
+_STATE_CODES = "|".join(US_STATE_CODES)
+#: US state names, longest first, as written ("District of Columbia"), escaped for a regex.
+_STATE_NAMES = "|".join(
+    regex.escape(name.title().replace(" Of ", " of "))
+    for name in sorted(US_STATE_NAMES, key=len, reverse=True)
 )
 _ZIP = r"\d{5}(?:-\d{4})?(?!\d|[-.]\d)"
 

