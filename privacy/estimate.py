@@ -26,6 +26,10 @@ class IntervalMethod(StrEnum):
     HANLEY_MCNEIL = "hanley-mcneil"  # standard error of ROC AUC (Hanley & McNeil 1982)
     DKW = "dkw"  # Dvoretzky-Kiefer-Wolfowitz band on empirical distribution functions
     EXACT = "exact"  # no sampling uncertainty: the value was computed on the whole table
+    WILSON_RESIDUAL = "wilson-residual"  # residual risk (a - c) / (1 - c) from two Wilson intervals
+    # by first-order error propagation, clipped to [0, 1] (anonymeter's convention)
+    MODEL = "model"  # a model-based point estimate (e.g. population uniqueness); its assumptions,
+    # not a sampling interval, bound it, and the output names the model
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,12 @@ class Estimate:
     def exact(cls, value: float, *, n: int) -> Estimate:
         """A value computed on the full table, with no sampling uncertainty."""
         return cls(value, value, value, n, IntervalMethod.EXACT)
+
+    @classmethod
+    def model(cls, value: float, *, n: int) -> Estimate:
+        """A point estimate from a statistical model (e.g. a population-uniqueness model), with
+        no sampling interval: the model's assumptions, stated beside it, are what bound it."""
+        return cls(value, value, value, n, IntervalMethod.MODEL)
 
     @classmethod
     def proportion(
