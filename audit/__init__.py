@@ -1,9 +1,16 @@
-"""Clearance's auditor: membership-inference attacks and synthetic-data quality.
+"""Clearance's auditor: membership-inference attacks, the singling-out, linkability and
+inference attacks on a synthetic release, and synthetic-data quality.
 
 Measures only (no thresholds, no verdicts). Imports ``privacy`` and never ``synth``: what it
 needs from a generator is stated by its own protocols in :mod:`audit.protocol`.
 """
 
+from audit.anonymity import (
+    PrivacyAttackResult,
+    inference_attack,
+    linkability_attack,
+    singling_out_attack,
+)
 from audit.membership import (
     DEFAULT_FPR_TARGETS,
     balanced_targets,
@@ -40,6 +47,7 @@ __all__ = [
     "Marginal",
     "MarginalKind",
     "PairTrend",
+    "PrivacyAttackResult",
     "QualityResult",
     "ShapeMetric",
     "SupportsLogProb",
@@ -53,9 +61,12 @@ __all__ = [
     "distance_to_closest_record_attack",
     "downsample_roc",
     "hanley_mcneil_se",
+    "inference_attack",
     "likelihood_attack",
+    "linkability_attack",
     "measure_quality",
     "roc_auc",
     "roc_counts",
+    "singling_out_attack",
     "white_box_likelihood_attack",
 ]

@@ -25,7 +25,8 @@ examples:
   clearance scan admissions.csv --schema-out schema.json   # find identifiers, propose a schema
   clearance deidentify admissions.csv --schema schema.json --out deidentified.csv
   clearance pii detect --input texts.jsonl --output spans.jsonl --profile safe-harbor
-  clearance policy show default                   # print the default policy (TOML)
+  clearance risk admissions.csv --qi age,sex,zip3 --sensitive diagnosis --sampling-fraction 0.1
+  clearance policy show public-release            # print a policy preset (TOML)
 """
 
 
@@ -94,19 +95,25 @@ def build_parser() -> argparse.ArgumentParser:
     policy = sub.add_parser("policy", help="show the policy presets")
     policy_sub = policy.add_subparsers(dest="policy_command", required=True, metavar="ACTION")
     show = policy_sub.add_parser("show", help="print a preset as TOML")
-    show.add_argument("preset", nargs="?", default="default")
+    show.add_argument("preset", nargs="?", default="default",
+                      help="default, public-release, public-release-strict or trusted-recipient")
 
     from clearance.pii_commands import add_pii_parsers
 
     add_pii_parsers(sub, _positive_int)
+    from clearance.risk_commands import add_risk_parser
+
+    add_risk_parser(sub)
     return parser
 
 
 def _add_common(run: argparse.ArgumentParser) -> None:
     run.add_argument("--schema", type=Path, default=None, metavar="FILE",
                      help="schema JSON: column kinds, roles, public domains (default: proposed from a PII scan)")
-    run.add_argument("--policy", type=Path, default=None, metavar="FILE",
-                     help="policy TOML with the thresholds to judge against (default preset: default)")
+    run.add_argument("--policy", type=Path, default=None, metavar="FILE|PRESET",
+                     help="policy TOML with the thresholds to judge against, or a preset: "
+                          "default, public-release, public-release-strict, trusted-recipient "
+                          "(`clearance policy show NAME` prints one)")
     run.add_argument("--rows", type=_positive_int, default=None,
                      help="synthetic rows to release (default: as many as the input)")
     run.add_argument("--target", default=None, metavar="COLUMN",
@@ -118,6 +125,9 @@ def _add_common(run: argparse.ArgumentParser) -> None:
     run.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
     run.add_argument("--pii-profile", choices=("strict", "safe-harbor"), default="strict",
                      help="what the PII scan counts as an identifier (default strict)")
+    run.add_argument("--sampling-fraction", type=float, default=None, metavar="F",
+                     help="share of the population the input holds, in (0, 1]: adds population "
+                          "uniqueness and sdcMicro individual risk to the real table's risk")
 
 
 class _ConsoleProgress:
@@ -173,8 +183,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "verify":
             return _cmd_verify(args)
         from clearance.pii_commands import run_pii_command
+        from clearance.risk_commands import run_risk_command
 
         code = run_pii_command(args)
+        if code is None:
+            code = run_risk_command(args)
         if code is not None:
             return code
         if args.command == "policy":
@@ -220,6 +233,7 @@ def _run_config(args: argparse.Namespace, *, input_path: Path, schema: Path | No
         synthetic_rows=getattr(args, "rows", None) if args.command == "run" else None,
         target_column=getattr(args, "target", None),
         pii_profile=getattr(args, "pii_profile", "strict"),
+        sampling_fraction=getattr(args, "sampling_fraction", None),
         training=training,
     )
 

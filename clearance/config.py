@@ -48,6 +48,7 @@ class RunConfig:
     accountant: AccountantKind = AccountantKind.PLD
     pii_sample_size: int = 200
     pii_profile: str = "strict"
+    sampling_fraction: float | None = None  # share of the population the input holds (risk models)
     training: TrainingSettings = field(default_factory=TrainingSettings)
 
     def __post_init__(self) -> None:
@@ -67,6 +68,11 @@ class RunConfig:
             problems.append("epochs and batch sizes must be positive")
         if not 0 < t.domain_share < 1:
             problems.append("the domain-measurement share must be in (0, 1)")
+        if self.sampling_fraction is not None and not 0 < self.sampling_fraction <= 1:
+            problems.append(
+                "--sampling-fraction must be in (0, 1]: the share of the population the input "
+                "holds (1 when it is the whole population)"
+            )
         if self.pii_profile not in ("strict", "safe-harbor"):
             problems.append("the PII profile must be strict or safe-harbor")
         if problems:

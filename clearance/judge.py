@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 def measured(estimate: Estimate, unit: str = "") -> Measured:
     """The report's form of an estimate; an exact value (computed on every row) carries no
     interval."""
-    exact = estimate.method is IntervalMethod.EXACT
+    exact = estimate.method in (IntervalMethod.EXACT, IntervalMethod.MODEL)
     return Measured(
         value=estimate.value,
         lower=None if exact else estimate.lower,
@@ -221,6 +221,85 @@ def judge_quality(quality: Any, policy: Policy) -> list[Finding]:
     return findings
 
 
+def judge_real_table_risk(risk: Any, policy: Policy) -> list[Finding]:
+    """The de-identified real table's risk against the policy's re-identification thresholds.
+
+    INFO, never PASS or FAIL: the real table is not released, so its risk cannot decide the
+    verdict; the finding says whether the table could be shared as it is (usually not, which is
+    why the release is synthetic).
+    """
+    s = risk.sample
+    average_ok = s.prosecutor.average.value <= policy.max_average_reidentification_risk
+    record_ok = s.prosecutor.highest <= policy.max_record_reidentification_risk
+    return [
+        Finding(
+            check_id="risk.real_table.average",
+            title="Real table (not released): average re-identification risk",
+            status=Status.INFO,
+            measured=measured(s.prosecutor.average),
+            threshold=f"<= {policy.max_average_reidentification_risk:g} to share it as it is",
+            rationale=(
+                "Prosecutor model, equivalence classes / records over "
+                f"{', '.join(s.quasi_identifiers)}; "
+                + ("met." if average_ok else "not met: the real table must not be shared as it is.")
+            ),
+            section_id="risk",
+        ),
+        Finding(
+            check_id="risk.real_table.highest",
+            title="Real table (not released): highest record risk (1/k)",
+            status=Status.INFO,
+            measured=Measured(value=s.prosecutor.highest, method="exact"),
+            threshold=(
+                f"<= {policy.max_record_reidentification_risk:g} (k >= {s.k_for_threshold}, "
+                "ARX convention)"
+            ),
+            rationale=(
+                f"k-anonymity {s.k_anonymity}; "
+                + ("met." if record_ok else "not met: some records are identifiable in the real table.")
+            ),
+            section_id="risk",
+        ),
+    ]
+
+
+def judge_synthetic_attacks(attacks: Any, policy: Policy) -> list[Finding]:
+    """Residual risk of each singling-out, linkability and inference attack on the synthetic
+    release against the policy's maximum: PASS when the whole interval is within it, FAIL when
+    the whole interval is above it (the release demonstrably leaks more than allowed), WARN when
+    the interval straddles it (inconclusive: the residual (a - c) / (1 - c) is noisy when the
+    control rate is high, e.g. a binary secret with a common value; more held-out rows narrow
+    it)."""
+    findings = []
+    for attack in attacks:
+        estimate = attack.residual_risk
+        limit = policy.max_attack_residual_risk
+        if estimate.upper <= limit:
+            status = Status.PASS
+        elif estimate.lower > limit:
+            status = Status.FAIL
+        else:
+            status = Status.WARN
+        weak = "" if attack.beats_baseline else (
+            " The attack did not beat random guessing, so it is too weak to show much either way."
+        )
+        findings.append(
+            Finding(
+                check_id="attack." + attack.label.replace(" ", "_").replace("(", "").replace(")", ""),
+                title=f"Synthetic release: {attack.label} residual risk",
+                status=status,
+                measured=measured(estimate),
+                threshold=f"<= {policy.max_attack_residual_risk:g}",
+                rationale=(
+                    "(attack on training rows - control on held-out rows) / (1 - control), "
+                    "Article 29 WP Opinion 05/2014 via Giomi et al. 2023." + weak
+                ),
+                section_id="risk",
+            )
+        )
+    return findings
+
+
 def judge_stage_errors(errors: dict[str, str]) -> list[Finding]:
     return [
         Finding(
@@ -244,6 +323,10 @@ def judge_run(record: RunRecord) -> list[Finding]:
     if record.scan is not None:
         findings += judge_pii(record.scan, record.schema, policy)
         findings += judge_residual_identifiers(record)
+    if record.risk is not None:
+        findings += judge_real_table_risk(record.risk, policy)
+    if record.attacks:
+        findings += judge_synthetic_attacks(record.attacks, policy)
     if record.training is not None:
         findings += judge_training_mode(record.training)
     if record.statement is not None:

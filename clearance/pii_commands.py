@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from clearance.outputs import check_output, progress_bar, write_atomically, write_json
 from privacy.errors import InvalidInputError
 
 __all__ = ["add_pii_parsers", "run_pii_command"]
@@ -211,35 +211,6 @@ def _load_detector(args: argparse.Namespace) -> Any:
     return build_detector(config)
 
 
-def _bar(total: int, desc: str) -> Any:
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc=desc, file=sys.stderr, dynamic_ncols=True, leave=True)
-
-
-def _check_output(path: Path, overwrite: bool) -> None:
-    if path.exists() and not overwrite:
-        raise InvalidInputError(f"{path} already exists; pass --overwrite to replace it")
-    if not path.parent.exists():
-        raise InvalidInputError(f"the folder of {path} does not exist; create it first")
-
-
-def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    tmp = path.with_name(f".{path.name}.partial")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def _write_json(path: Path, data: Any) -> None:
-    _write_atomically(
-        path, lambda p: p.write_text(json.dumps(data, indent=2, default=str) + "\n", "utf-8")
-    )
-
-
 # -- scan --------------------------------------------------------------------------------------
 
 
@@ -251,10 +222,10 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 
     for out in (args.schema_out, args.json_out):
         if out is not None:
-            _check_output(out, overwrite=True)
+            check_output(out, overwrite=True)
     table = read_table(args.table)
     detector = _load_detector(args)
-    bar = _bar(table.shape[1], f"scan {len(table):,} rows")
+    bar = progress_bar(table.shape[1], f"scan {len(table):,} rows")
     try:
         scan = scan_table(
             table,
@@ -267,11 +238,11 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         bar.close()
     _print_scan(scan)
     if args.json_out is not None:
-        _write_json(args.json_out, {"profile": detector.profile.value, **scan.to_dict()})
+        write_json(args.json_out, {"profile": detector.profile.value, **scan.to_dict()})
         print(f"scan written to {args.json_out}")
     if args.schema_out is not None:
         schema = propose_schema(table, scan)
-        _write_atomically(args.schema_out, schema.save)
+        write_atomically(args.schema_out, schema.save)
         print(
             f"proposed schema written to {args.schema_out}; edit it, then run "
             f"`clearance deidentify {args.table} --schema {args.schema_out} --out ...`"
@@ -325,13 +296,13 @@ def _cmd_deidentify(args: argparse.Namespace) -> int:
     )
     from privacy.schema import Schema
 
-    _check_output(args.out, args.overwrite)
+    check_output(args.out, args.overwrite)
     if args.out.suffix.lower() not in (".csv", ".parquet", ".pq"):
         raise InvalidInputError(f"--out {args.out} must end in .csv or .parquet")
     if args.report_json is not None:
-        _check_output(args.report_json, args.overwrite)
+        check_output(args.report_json, args.overwrite)
     if args.surrogate_map is not None:
-        _check_output(args.surrogate_map, args.overwrite)
+        check_output(args.surrogate_map, args.overwrite)
     table = read_table(args.table)
     schema = Schema.load(args.schema)
     schema.check_table_columns(table.columns)
@@ -341,7 +312,7 @@ def _cmd_deidentify(args: argparse.Namespace) -> int:
         key = load_pseudonym_key(key_file=args.pseudonym_key_file)
     detector = _load_detector(args)
     rng = np.random.default_rng(args.seed)
-    bar = _bar(table.shape[1], "scan columns")
+    bar = progress_bar(table.shape[1], "scan columns")
     try:
         scan = scan_table(
             table, detector=detector, rng=rng, progress=lambda d, _t: bar.update(d - bar.n)
@@ -349,7 +320,7 @@ def _cmd_deidentify(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     text_cells = len(table) * sum(a in ("redact", "surrogate_text") for a in actions.values())
-    bar = _bar(text_cells, "de-identify free text")
+    bar = progress_bar(text_cells, "de-identify free text")
     try:
         clean, result = deidentify(
             table,
@@ -374,7 +345,7 @@ def _cmd_deidentify(args: argparse.Namespace) -> int:
         if args.out.suffix.lower() == ".csv"
         else (lambda p: clean.to_parquet(p, index=False))
     )
-    _write_atomically(args.out, writer)
+    write_atomically(args.out, writer)
     for column, mapping in result.surrogate_ids.items():
         if args.surrogate_map is not None:
             target = (
@@ -386,7 +357,7 @@ def _cmd_deidentify(args: argparse.Namespace) -> int:
             print(f"surrogate-id lookup for '{column}' written to {target} (mode 0600)")
     _print_deidentification(result, checklist)
     if args.report_json is not None:
-        _write_json(
+        write_json(
             args.report_json,
             {
                 "deidentification": result.to_dict(),
@@ -463,7 +434,7 @@ def _cmd_pii_detect(args: argparse.Namespace) -> int:
     items = list(_read_jsonl(args.input))
     detector = _load_detector(args)
     texts = [text for _, _, text in items]
-    bar = _bar(len(texts), "detect")
+    bar = progress_bar(len(texts), "detect")
     try:
         found = detector.detect(texts, progress=lambda done: bar.update(done - bar.n))
     finally:
@@ -486,7 +457,7 @@ def _cmd_pii_detect(args: argparse.Namespace) -> int:
                 }
                 out.write(json.dumps(record) + "\n")
 
-    _write_atomically(args.output, write)
+    write_atomically(args.output, write)
     n_spans = sum(len(s) for s in found)
     print(f"{n_spans} span(s) in {len(texts)} text(s) written to {args.output}")
     return 0

@@ -11,7 +11,8 @@ from typing import Any
 
 from privacy.errors import InvalidInputError, join_problems
 
-PRESETS = ("default",)
+#: Presets shipped as TOML in ``clearance/policies``, each named after the practice it follows.
+PRESETS = ("default", "public-release", "public-release-strict", "trusted-recipient")
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class Policy:
     max_mia_tpr_at_fpr_1pct: float
     min_quality_score: float
     min_tstr_ratio: float
+    max_average_reidentification_risk: float
+    max_record_reidentification_risk: float
+    max_attack_residual_risk: float
 
     def __post_init__(self) -> None:
         problems = []
@@ -42,9 +46,16 @@ class Policy:
             ("membership_inference.max_auc", self.max_mia_auc),
             ("membership_inference.max_tpr_at_fpr_1pct", self.max_mia_tpr_at_fpr_1pct),
             ("quality.min_overall_score", self.min_quality_score),
+            ("synthetic_attacks.max_residual_risk", self.max_attack_residual_risk),
         ):
             if not 0 <= value <= 1:
                 problems.append(f"{label} must be in [0, 1]")
+        for label, value in (
+            ("reidentification_risk.max_average_risk", self.max_average_reidentification_risk),
+            ("reidentification_risk.max_record_risk", self.max_record_reidentification_risk),
+        ):
+            if not 0 < value <= 1:
+                problems.append(f"{label} must be a probability in (0, 1]")
         if self.min_tstr_ratio < 0:
             problems.append("quality.min_tstr_ratio must be >= 0")
         if problems:
@@ -69,6 +80,13 @@ class Policy:
                 max_mia_tpr_at_fpr_1pct=float(data["membership_inference"]["max_tpr_at_fpr_1pct"]),
                 min_quality_score=float(data["quality"]["min_overall_score"]),
                 min_tstr_ratio=float(data["quality"]["min_tstr_ratio"]),
+                max_average_reidentification_risk=float(
+                    data["reidentification_risk"]["max_average_risk"]
+                ),
+                max_record_reidentification_risk=float(
+                    data["reidentification_risk"]["max_record_risk"]
+                ),
+                max_attack_residual_risk=float(data["synthetic_attacks"]["max_residual_risk"]),
             )
         except KeyError as err:
             raise InvalidInputError(
@@ -84,10 +102,23 @@ class Policy:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise InvalidInputError(f"policy file {path} does not exist") from None
+            raise InvalidInputError(
+            f"policy file {path} does not exist; give a TOML file or a preset name: "
+            f"{', '.join(PRESETS)}"
+        ) from None
         except (OSError, UnicodeDecodeError):
             raise InvalidInputError(f"policy file {path} cannot be read as UTF-8 text") from None
         return cls.from_toml_text(text, source=str(path))
+
+    @classmethod
+    def resolve(cls, name_or_path: str | Path | None) -> Policy:
+        """A preset by name (``public-release``), or a TOML file by path; the default preset
+        for None. A path that exists wins over a preset of the same name."""
+        if name_or_path is None:
+            return cls.preset("default")
+        if str(name_or_path) in PRESETS and not Path(name_or_path).exists():
+            return cls.preset(str(name_or_path))
+        return cls.load(name_or_path)
 
     @classmethod
     def preset(cls, name: str = "default") -> Policy:

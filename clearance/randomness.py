@@ -8,6 +8,7 @@ import numpy as np
 
 STAGES = (
     "split", "bound", "scan", "train", "sample", "audit", "quality", "surrogates", "rescan",
+    "risk", "attacks",
 )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from clearance import __version__
 from clearance.judge import measured as _m
+from clearance.risk_report import risk_section
 from privacy.schema import Column, ColumnKind, ColumnRole
 from reports import (
     BarChart,
@@ -60,7 +61,7 @@ def build_report(record: RunRecord, findings: list[Finding]) -> Report:
     sections = [
         _data_section(record),
         _pii_section(record),
-        _risk_section(record),
+        risk_section(record),
         _training_section(record),
         _audit_section(record),
         _quality_section(record),
@@ -117,6 +118,7 @@ def _results(record: RunRecord) -> dict[str, Any]:
         "synthetic_rows": record.synthetic_rows,
         "membership_inference": as_dict(record.membership),
         "distance_to_closest_record": as_dict(record.dcr),
+        "synthetic_attacks": [a.to_dict() for a in record.attacks],
         "quality": as_dict(record.quality),
         "stage_errors": record.stage_errors,
         "timings_seconds": record.timings,
@@ -232,39 +234,6 @@ def _pii_section(record: RunRecord) -> Section | None:
                             ("", "category", "found in", "action", "residual (exact)",
                              "residual (sampled)", "status"), tuple(items)))
     return Section("pii", "PII detection and removal", tuple(blocks))
-
-
-def _risk_section(record: RunRecord) -> Section | None:
-    risk = record.risk
-    if risk is None:
-        return Section("risk", "Re-identification risk of the de-identified real table", (
-            Paragraph("No quasi-identifier is declared, so no equivalence-class risk was measured."),))
-    hist = risk.class_size_histogram
-    return Section("risk", "Re-identification risk of the de-identified real table", (
-        Paragraph(
-            "This measures the real table after direct identifiers were removed: the table that "
-            "would be shared without synthesis. Equivalence classes are groups of records with the "
-            f"same values of the quasi-identifiers {', '.join(risk.quasi_identifiers)} "
-            "(prosecutor model: a record in a class of size f is re-identified with probability 1/f)."
-        ),
-        Table("Equivalence-class risk", ("measure", "value"), (
-            ("records", format_number(risk.n_records)),
-            ("equivalence classes", format_number(risk.n_classes)),
-            ("k-anonymity (smallest class)", format_number(risk.k_anonymity)),
-            ("sample uniqueness (records alone in their class)", format_number(risk.sample_uniqueness.value)),
-            ("average prosecutor risk", format_number(risk.average_prosecutor_risk.value)),
-            ("highest prosecutor risk", format_number(risk.highest_prosecutor_risk)),
-            (f"records with risk above {format_number(risk.risk_threshold)}", format_number(risk.records_at_risk.value)),
-        )),
-        BarChart("Records by equivalence-class size", tuple(hist), (("records", tuple(float(v) for v in hist.values())),),
-                 y_label="records"),
-        Paragraph(
-            "This is why the de-identified real table is not released: the release is synthetic, "
-            "and its protection comes from differential privacy, audited below."
-            if risk.sample_uniqueness.value > 0.05
-            else "Few records are unique on these quasi-identifiers."
-        ),
-    ))
 
 
 def _training_section(record: RunRecord) -> Section | None:

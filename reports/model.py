@@ -63,6 +63,8 @@ class Status(StrEnum):
     FAIL = "fail"  # the measurement broke the threshold
     ERROR = "error"  # the stage raised: nothing was measured, the release cannot be assessed
     SKIPPED = "skipped"  # the check was not run (disabled by configuration); no effect on verdict
+    INFO = "info"  # context measured against a threshold that is not about the release (e.g. the
+    # risk of the de-identified real table, which is not shared); no effect on the verdict
 
 
 # Precedence used for the verdict and for the order of the checks table (most serious first).
@@ -71,12 +73,14 @@ _SEVERITY: dict[Status, int] = {
     Status.FAIL: 1,
     Status.WARN: 2,
     Status.PASS: 3,
-    Status.SKIPPED: 4,
+    Status.INFO: 4,
+    Status.SKIPPED: 5,
 }
 
 
 def status_order(status: Status) -> int:
-    """Sort key placing the most serious status first: ERROR, FAIL, WARN, PASS, SKIPPED."""
+    """Sort key placing the most serious status first: ERROR, FAIL, WARN, PASS, INFO,
+    SKIPPED."""
     return _SEVERITY[Status(status)]
 
 
@@ -84,7 +88,7 @@ def overall_verdict(findings: Iterable[Finding]) -> Status:
     """The report's verdict from its findings.
 
     ERROR if any finding is an error, else FAIL if any failed, else WARN if any warned, else PASS.
-    SKIPPED findings do not affect the verdict, so no findings (or only skipped ones) give PASS:
+    SKIPPED and INFO findings do not affect the verdict, so no findings (or only skipped ones) give PASS:
     a caller that requires certain checks must add a finding for each one it expects.
     """
     statuses = {Status(f.status) for f in findings}
@@ -609,7 +613,8 @@ class Report:
         return None
 
     def findings_by_severity(self) -> tuple[Finding, ...]:
-        """Findings with the most serious first (ERROR, FAIL, WARN, PASS, SKIPPED), stable."""
+        """Findings with the most serious first (ERROR, FAIL, WARN, PASS, INFO, SKIPPED),
+        stable."""
         return tuple(sorted(self.findings, key=lambda f: status_order(f.status)))
 
 

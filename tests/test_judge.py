@@ -49,3 +49,58 @@ def test_a_non_private_generator_is_flagged(split):
 def test_the_same_generator_under_dp_passes(split):
     status, auc = _audit(True, split)
     assert status is not Status.FAIL, auc
+
+
+# -- singling out, linkability and inference on the release -------------------------------------
+# A "release" that copies its training rows must FAIL: every target is linked and its secret
+# inferred, while held-out rows are not, so the residual risk's whole Wilson interval lies far
+# above the policy's 0.10. A release drawn independently from the same distribution must not
+# FAIL: its residual risk is 0 in expectation, and FAIL needs the whole interval above 0.10.
+
+
+def _attack_findings(split, synthetic):
+    from audit import inference_attack, linkability_attack, singling_out_attack
+    from clearance.judge import judge_synthetic_attacks
+    from clearance.pipeline import _comparable
+
+    schema = demo_schema()
+    members, non_members = split
+    ori, syn, control = (_comparable(t, schema) for t in (members, synthetic, non_members))
+    tables = dict(ori=ori, syn=syn, control=control, n_attacks=len(ori))
+    qis = ["city", "state", "admission_date", "discharge_date", "sex", "race_ethnicity", "age"]
+    results = (
+        singling_out_attack(**tables, rng=np.random.default_rng(1)),
+        linkability_attack(**tables, rng=np.random.default_rng(2), aux_cols=(qis[0::2], qis[1::2])),
+        inference_attack(**tables, rng=np.random.default_rng(3), aux_cols=qis, secret="diagnosis_code"),
+    )
+    return {f.check_id: f.status for f in judge_synthetic_attacks(results, Policy.preset("default"))}
+
+
+def test_a_release_that_copies_its_training_rows_fails_the_attacks(split):
+    statuses = _attack_findings(split, split[0].copy())
+    assert statuses["attack.linkability"] is Status.FAIL, statuses
+    assert statuses["attack.inference_of_diagnosis_code"] is Status.FAIL, statuses
+
+
+def test_an_independent_release_does_not_fail_the_attacks():
+    table = generate_admissions(2400, rng=np.random.default_rng(11))
+    bounded, _ = keep_one_row_per_entity(table, entity_column="patient_id", rng=np.random.default_rng(12))
+    bounded = bounded[[c.name for c in demo_schema().synthesised]].reset_index(drop=True)
+    members, non_members, fresh = (bounded.iloc[i * 400:(i + 1) * 400].reset_index(drop=True)
+                                   for i in range(3))
+    statuses = _attack_findings((members, non_members), fresh)
+    assert Status.FAIL not in statuses.values(), statuses
+
+
+def test_real_table_risk_is_information_not_a_verdict():
+    import pandas as pd
+
+    from clearance.judge import judge_real_table_risk
+    from privacy.risk import assess_risk
+
+    table = pd.DataFrame({"age": range(50), "sex": ["F", "M"] * 25})
+    findings = judge_real_table_risk(
+        assess_risk(table, quasi_identifiers=["age", "sex"], suda_max_size=0), Policy.preset("default")
+    )
+    assert {f.status for f in findings} == {Status.INFO}
+    assert all("not met" in f.rationale for f in findings)

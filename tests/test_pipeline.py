@@ -174,3 +174,22 @@ def test_deidentification_leaves_no_residual_pattern_identifier(released):
     assert status["P"] == status["Q"] == "not detectable"
     finding = next(f for f in outcome.report.findings if f.check_id == "pii.residual_identifiers")
     assert finding.status is Status.PASS
+
+
+def test_report_shows_real_table_risk_beside_attacks_on_the_release(released):
+    outcome, out, _ = released
+    results = json.loads((out / "report.json").read_text())["results"]
+    risk = results["risk"]
+    assert risk["quasi_identifiers"]["source"] == "the schema's quasi_identifier roles"
+    assert risk["sensitive"] == "diagnosis_code"
+    assert "ARX" in risk["threshold_convention"]
+    assert risk["sample"]["k_for_threshold"] == 5  # default policy: 0.2 per record
+    labels = {a["attack"] for a in results["synthetic_attacks"]}
+    assert labels == {"singling out", "linkability", "inference"}
+    checks = {f.check_id: f.status for f in outcome.report.findings}
+    assert checks["risk.real_table.average"] is Status.INFO
+    assert "attack.linkability" in checks and "attack.inference_of_diagnosis_code" in checks
+    section = outcome.report.section("risk")
+    text = json.dumps(results["synthetic_attacks"]) + str(section)
+    assert "Article 29" in str(section) and "k-anonymity" in str(section)
+    assert "residual" in text

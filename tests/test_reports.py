@@ -113,6 +113,14 @@ def sample_report(*, warnings: tuple[str, ...] = (NON_PRIVATE,)) -> Report:
             threshold="risk ≤ 0.05",
             rationale="Disabled in the configuration.",
         ),
+        _finding(
+            "risk.real_table.average",
+            Status.INFO,
+            title="Real table (not released): average re-identification risk",
+            measured=Measured(0.4, n=5000, method="exact"),
+            threshold="<= 0.2 to share it as it is",
+            rationale="Context for the reader; does not change the verdict.",
+        ),
     )
     categories = ("Emergency", "Elective", "Urgent", MALICIOUS)
     sections = (
@@ -365,7 +373,7 @@ def test_svg_escapes_hostile_labels() -> None:
 def test_html_lists_failures_before_passes() -> None:
     page = render_html(sample_report())
     rows = re.findall(r'<tr class="row-(\w+)">', page)
-    assert rows == ["error", "fail", "warn", "pass", "pass", "skipped"]
+    assert rows == ["error", "fail", "warn", "pass", "pass", "info", "skipped"]
     assert page.index("Membership inference (AUC)") < page.index("Total privacy budget")
 
 
