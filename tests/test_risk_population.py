@@ -346,3 +346,22 @@ def test_a_million_records_compute():
         result = population_uniqueness(sizes, sampling_fraction=fraction)
         assert isinstance(result, PopulationUniqueness)
         assert 0 < result.dankar <= result.sample_uniqueness
+
+
+def test_fast_trigamma_matches_scipy_including_large_negative_arguments():
+    """The reflection formula used in Pitman's solver agrees with scipy's direct evaluation
+    (which is slow for large negative x) to well below the solver's 1e-6 accuracy."""
+
+    from privacy.risk.population import _trigamma_exact
+
+    x = np.array([-99_999.7, -1234.25, -3.2, -0.5, 0.1, 0.5, 1.5, 100.0, 1e9])
+    assert np.allclose(_trigamma_exact(x), special.polygamma(1, x), rtol=1e-9, atol=0)
+
+
+def test_almost_all_unique_sample_gives_zayatz_through_dankar():
+    """The demo table's shape at scale: nearly every record unique. Pitman does not converge;
+    Dankar's rule falls back to Zayatz, which stays below the sample uniqueness."""
+    sizes = np.concatenate([np.ones(99_938, dtype=np.int64), np.full(31, 2, dtype=np.int64)])
+    result = population_uniqueness(sizes, sampling_fraction=0.01)
+    assert result.dankar_model is PopulationModel.ZAYATZ
+    assert 0 < result.zayatz <= result.sample_uniqueness

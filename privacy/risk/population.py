@@ -608,16 +608,16 @@ def _pitman_uniques(hist: _Histogram, population: int) -> float:
             t, a = np.float64(t), np.float64(a)
             s = t / a
             psi = special.digamma
-            tri = _polygamma1
+            tri = _trigamma_exact
             o1 = (psi(s + u) - psi(s + 1.0)) / a
             o3 = ((u - 1.0) - t * o1) / a
-            d1 = (tri(1, s + 1.0) - tri(1, s + u)) / (a * a)
+            d1 = (tri(s + 1.0) - tri(s + u)) / (a * a)
             d5 = (o1 - t * d1) / a  # sum i/(t+ia)^2
             d3 = (o3 - t * d5) / a  # sum i^2/(t+ia)^2
             o2 = psi(t + n) - psi(t + 1.0)
-            d2 = tri(1, t + 1.0) - tri(1, t + n)
+            d2 = tri(t + 1.0) - tri(t + n)
             o4 = float(np.sum(counts * (psi(keys - a) - psi(1.0 - a))))
-            d4 = float(np.sum(counts * (tri(1, 1.0 - a) - tri(1, keys - a))))
+            d4 = float(np.sum(counts * (tri(1.0 - a) - tri(keys - a))))
             return (
                 float(o1 - o2),
                 float(o3 - o4),
@@ -651,12 +651,11 @@ def _pitman_uniques(hist: _Histogram, population: int) -> float:
     return max(candidates) if candidates else math.nan
 
 
-def _polygamma1(order: int, x: Any) -> Any:
-    """Trigamma (``order`` must be 1) by scipy, with the reflection formula
+def _trigamma_exact(x: Any) -> Any:
+    """Trigamma psi1(x) by scipy, with the reflection formula
     psi1(x) = pi^2 / sin^2(pi x) - psi1(1 - x) below 1/2: scipy's own evaluation takes time
-    proportional to |x| for large negative x (milliseconds at -1e5), which a Newton solver
-    calls thousands of times when almost every record is unique."""
-    assert order == 1
+    proportional to |x| for large negative x (milliseconds at -1e5), and the Pitman solver
+    evaluates it thousands of times when almost every record is unique."""
     x = np.asarray(x, dtype=np.float64)
     value = np.empty_like(x)
     low = x < 0.5
