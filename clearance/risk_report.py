@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from clearance.judge import measured
 from privacy.risk import THRESHOLD_CONVENTION, QuasiIdentifierSource
 from reports import BarChart, Paragraph, Section, Table, format_measured, format_number
 
@@ -144,8 +145,8 @@ def attack_blocks(record: RunRecord) -> list[Any]:
         return [Paragraph("No singling-out, linkability or inference attack was run on the "
                           "synthetic release.")]
     rows = tuple(
-        (a.label, format_measured(_m(a.attack_rate)), format_measured(_m(a.baseline_rate)),
-         format_measured(_m(a.control_rate)), format_measured(_m(a.residual_risk)),
+        (a.label, format_measured(measured(a.attack_rate)), format_measured(measured(a.baseline_rate)),
+         format_measured(measured(a.control_rate)), format_measured(measured(a.residual_risk)),
          format_number(a.n_attacks))
         for a in attacks
     )
@@ -164,9 +165,3 @@ def attack_blocks(record: RunRecord) -> list[Any]:
               ("attack", "success on training rows", "random baseline", "control (held out)",
                "residual risk", "attacks"), rows),
     ]
-
-
-def _m(estimate: Any) -> Any:
-    from clearance.judge import measured
-
-    return measured(estimate)
