@@ -390,7 +390,13 @@ def _limitations_section(record: RunRecord) -> Section:
         "attacks (LiRA), canaries and a one-run empirical epsilon come in a later version.",
         "The PII scan samples values; a column whose identifiers are rare may be missed. Review the "
         "schema, which decides what is dropped.",
-        "Risk is measured on exact quasi-identifier values without a population model.",
+        "The real table's risk is measured per row, on exact quasi-identifier values; a patient "
+        "with several admissions counts once per row. Population models run only when a "
+        "sampling fraction is given (--sampling-fraction); otherwise the table is taken as its "
+        "own population.",
+        "The singling-out, linkability and inference attacks use held-out patients as their "
+        "control; with few held-out patients, or a secret whose common value most patients "
+        "share, their residual-risk intervals are wide and the check can only be inconclusive.",
     ]
     return Section("limitations", "Limitations and assumptions",
                    tuple(Paragraph(text) for text in items))
