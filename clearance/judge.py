@@ -1,9 +1,10 @@
 """The judge: one small pure function per result type, turning a measurement and the policy into
-findings (PASS / WARN / FAIL / ERROR / SKIPPED). Measurements carry no thresholds; the policy
+findings (PASS / WARN / FAIL / ERROR / INFO / SKIPPED). Measurements carry no thresholds; the policy
 carries no measurements; only here do they meet."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from clearance.policy import Policy
@@ -221,6 +222,15 @@ def judge_quality(quality: Any, policy: Policy) -> list[Finding]:
     return findings
 
 
+def real_table_within_policy(sample: Any, policy: Policy) -> tuple[bool, bool]:
+    """Whether a table's prosecutor risk meets the policy's ``[reidentification_risk]``
+    thresholds: (average risk within its maximum, highest record risk within its maximum)."""
+    return (
+        sample.prosecutor.average.value <= policy.max_average_reidentification_risk,
+        sample.prosecutor.highest <= policy.max_record_reidentification_risk,
+    )
+
+
 def judge_real_table_risk(risk: Any, policy: Policy) -> list[Finding]:
     """The de-identified real table's risk against the policy's re-identification thresholds.
 
@@ -229,8 +239,7 @@ def judge_real_table_risk(risk: Any, policy: Policy) -> list[Finding]:
     why the release is synthetic).
     """
     s = risk.sample
-    average_ok = s.prosecutor.average.value <= policy.max_average_reidentification_risk
-    record_ok = s.prosecutor.highest <= policy.max_record_reidentification_risk
+    average_ok, record_ok = real_table_within_policy(s, policy)
     return [
         Finding(
             check_id="risk.real_table.average",
@@ -285,7 +294,7 @@ def judge_synthetic_attacks(attacks: Any, policy: Policy) -> list[Finding]:
         )
         findings.append(
             Finding(
-                check_id="attack." + attack.label.replace(" ", "_").replace("(", "").replace(")", ""),
+                check_id="attack." + re.sub(r"\W+", "_", attack.label).strip("_"),
                 title=f"Synthetic release: {attack.label} residual risk",
                 status=status,
                 measured=measured(estimate),

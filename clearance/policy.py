@@ -103,9 +103,9 @@ class Policy:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise InvalidInputError(
-            f"policy file {path} does not exist; give a TOML file or a preset name: "
-            f"{', '.join(PRESETS)}"
-        ) from None
+                f"policy file {path} does not exist; give a TOML file or a preset name: "
+                f"{', '.join(PRESETS)}"
+            ) from None
         except (OSError, UnicodeDecodeError):
             raise InvalidInputError(f"policy file {path} cannot be read as UTF-8 text") from None
         return cls.from_toml_text(text, source=str(path))

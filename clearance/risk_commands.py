@@ -126,6 +126,9 @@ def run_risk_command(args: argparse.Namespace) -> int | None:
 
 def format_assessment(assessment: Any, *, source: str, policy: Any | None = None) -> str:
     """A readable summary of a :class:`privacy.risk.RiskAssessment` (counts and rates only)."""
+    from clearance.judge import real_table_within_policy
+    from privacy.risk import QuasiIdentifierSource
+
     s = assessment.sample
     choice = assessment.quasi_identifiers
     lines = [
@@ -133,11 +136,12 @@ def format_assessment(assessment: Any, *, source: str, policy: Any | None = None
         f"{len(choice.columns)} quasi-identifiers ({choice.source})",
         f"  quasi-identifiers: {', '.join(choice.columns)}",
     ]
-    for column, reason in choice.reasons.items():
-        if choice.source.name == "PROPOSED":
-            lines.append(f"    {column}: {reason}")
-    if choice.left_out and choice.source.name == "PROPOSED":
-        lines.append(f"  left out: {', '.join(f'{c} ({r})' for c, r in choice.left_out.items())}")
+    if choice.source is QuasiIdentifierSource.PROPOSED:
+        lines += [f"    {column}: {reason}" for column, reason in choice.reasons.items()]
+        if choice.left_out:
+            lines.append(
+                f"  left out: {', '.join(f'{c} ({r})' for c, r in choice.left_out.items())}"
+            )
     lines += [
         f"  threshold {s.risk_threshold:g} per record (ARX convention: k = {s.k_for_threshold}; "
         "a record is at risk when its probability is above the threshold)",
@@ -203,10 +207,7 @@ def format_assessment(assessment: Any, *, source: str, policy: Any | None = None
             f"{d.t_closeness:.4f} ({d.t_distance} distance)"
         )
     if policy is not None:
-        meets = (
-            s.prosecutor.average.value <= policy.max_average_reidentification_risk
-            and s.prosecutor.highest <= policy.max_record_reidentification_risk
-        )
+        meets = all(real_table_within_policy(s, policy))
         lines += [
             "",
             f"  policy '{policy.name}': average risk <= "

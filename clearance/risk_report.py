@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from clearance.judge import measured
+from clearance.judge import measured, real_table_within_policy
 from privacy.risk import THRESHOLD_CONVENTION, QuasiIdentifierSource
 from reports import BarChart, Paragraph, Section, Table, format_measured, format_number
 
@@ -80,10 +80,7 @@ def real_table_blocks(risk: Any, policy: Any) -> list[Any]:
     blocks.append(BarChart("Records by equivalence-class size", tuple(hist),
                            (("records", tuple(float(v) for v in hist.values())),),
                            y_label="records"))
-    meets = (
-        s.prosecutor.average.value <= policy.max_average_reidentification_risk
-        and s.prosecutor.highest <= policy.max_record_reidentification_risk
-    )
+    meets = all(real_table_within_policy(s, policy))
     blocks.append(Paragraph(
         f"Against policy '{policy.name}' (average risk at most "
         f"{format_number(policy.max_average_reidentification_risk)}, every record at most "

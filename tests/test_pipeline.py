@@ -193,3 +193,5 @@ def test_report_shows_real_table_risk_beside_attacks_on_the_release(released):
     text = json.dumps(results["synthetic_attacks"]) + str(section)
     assert "Article 29" in str(section) and "k-anonymity" in str(section)
     assert "residual" in text
+    coverage = str(outcome.report.section("coverage"))
+    assert "re-identification risk of the real table" in coverage

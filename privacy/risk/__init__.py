@@ -24,7 +24,6 @@ from privacy.risk.reidentification import (
 from privacy.risk.suda import SudaResult, special_uniques
 from privacy.risk.thresholds import (
     THRESHOLD_CONVENTION,
-    effective_threshold,
     k_for_threshold,
 )
 
@@ -46,7 +45,6 @@ __all__ = [
     "assess_risk",
     "check_quasi_identifiers",
     "choose_quasi_identifiers",
-    "effective_threshold",
     "equivalence_classes",
     "individual_risk",
     "individual_risk_per_class",

@@ -19,9 +19,9 @@ from privacy.risk.classes import check_quasi_identifiers, equivalence_classes
 from privacy.risk.diversity import DiversityResult, measure_diversity
 from privacy.risk.population import PopulationUniqueness, population_uniqueness
 from privacy.risk.quasi_identifiers import QuasiIdentifierChoice, QuasiIdentifierSource
-from privacy.risk.reidentification import SampleRisk, check_sampling_fraction, sample_risk
+from privacy.risk.reidentification import SampleRisk, sample_risk
 from privacy.risk.suda import SudaResult, special_uniques
-from privacy.risk.thresholds import THRESHOLD_CONVENTION
+from privacy.risk.thresholds import THRESHOLD_CONVENTION, check_sampling_fraction
 
 MISSING_VALUES = (
     "missing values are a value of their own: records missing a quasi-identifier share a class "

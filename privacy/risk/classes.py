@@ -47,17 +47,6 @@ class EquivalenceClasses:
     def n_classes(self) -> int:
         return int(self.sizes.size)
 
-    @property
-    def record_sizes(self) -> np.ndarray:
-        """Class size f of each record's class (length n_records)."""
-        return self.sizes[self.record_class]
-
-    def size_frequencies(self) -> tuple[np.ndarray, np.ndarray]:
-        """Frequency of frequencies: distinct class sizes (ascending) and how many classes have
-        each size (ARX's ``RiskModelHistogram``)."""
-        values, counts = np.unique(self.sizes, return_counts=True)
-        return values, counts
-
 
 def check_quasi_identifiers(
     table: pd.DataFrame,

@@ -41,7 +41,6 @@ agree with ARX's.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -51,6 +50,7 @@ import numpy as np
 from scipy import special
 
 from privacy.errors import InvalidInputError, join_problems
+from privacy.risk.thresholds import sampling_fraction_problems
 
 __all__ = ["PopulationModel", "PopulationUniqueness", "population_uniqueness"]
 
@@ -141,7 +141,7 @@ def population_uniqueness(
     Works on the frequency of frequencies, so the cost grows with the largest class size, not
     with the number of records or classes. Raises :class:`InvalidInputError` for bad input.
     """
-    problems = _check_sampling_fraction(sampling_fraction)
+    problems = sampling_fraction_problems(sampling_fraction)
     sizes, size_problems = _check_class_sizes(class_sizes)
     problems += size_problems
     if problems:
@@ -218,22 +218,6 @@ class _Histogram:
     def classes_of_size(self, size: int) -> int:
         hit = self.counts[self.keys == size]
         return int(hit[0]) if hit.size else 0
-
-
-def _check_sampling_fraction(sampling_fraction: object) -> list[str]:
-    if isinstance(sampling_fraction, bool) or not isinstance(sampling_fraction, numbers.Real):
-        return [
-            "sampling_fraction must be a number in (0, 1]: the share of the population that "
-            "the sample holds, e.g. 0.1 for a 10% sample"
-        ]
-    fraction = float(sampling_fraction)
-    if not (math.isfinite(fraction) and 0 < fraction <= 1):
-        return [
-            "sampling_fraction must be in (0, 1] (the share of the population in the sample, "
-            "e.g. 0.1 for a 10% sample; 1 when the sample is the whole population); the value "
-            "given is outside that range"
-        ]
-    return []
 
 
 def _check_class_sizes(class_sizes: object) -> tuple[np.ndarray, list[str]]:

@@ -82,12 +82,13 @@ def choose_quasi_identifiers(
     *,
     given: Sequence[str] | None = None,
     schema: Schema | None = None,
-    rng: np.random.Generator | None = None,
+    rng: np.random.Generator,
     max_columns: int = 8,
 ) -> QuasiIdentifierChoice:
     """The user's columns if ``given``, else the schema's quasi-identifiers, else a proposal.
 
     Refuses given columns that are not in the table, and a table where nothing can be proposed.
+    ``rng`` draws the rows a proposal is measured on when the table is large.
     """
     if given is not None:
         columns = check_quasi_identifiers(table, given)
@@ -105,7 +106,7 @@ def choose_quasi_identifiers(
                 dict.fromkeys(declared, "role quasi_identifier in the schema"),
             )
     return propose_quasi_identifiers(
-        table, schema=schema, rng=rng or np.random.default_rng(0), max_columns=max_columns
+        table, schema=schema, rng=rng, max_columns=max_columns
     )
 
 

@@ -21,7 +21,6 @@ assumptions, not sampling, are what bound them.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +29,12 @@ import numpy as np
 from privacy.errors import InvalidInputError
 from privacy.estimate import Estimate
 from privacy.risk.classes import EquivalenceClasses
-from privacy.risk.thresholds import THRESHOLD_CONVENTION, check_threshold, k_for_threshold
+from privacy.risk.thresholds import (
+    THRESHOLD_CONVENTION,
+    check_sampling_fraction,
+    check_threshold,
+    k_for_threshold,
+)
 
 #: Class-size buckets of the k-anonymity distribution ("10+" collects the rest).
 HISTOGRAM_SIZES = (1, 2, 3, 4, 5, 6, 7, 8, 9)
@@ -110,23 +114,6 @@ class SampleRisk:
             "population_source": self.population_source,
             "individual": None if self.individual is None else self.individual.to_dict(),
         }
-
-
-def check_sampling_fraction(sampling_fraction: float | None) -> float | None:
-    """``sampling_fraction`` as a float in (0, 1], or None; refuses anything else."""
-    if sampling_fraction is None:
-        return None
-    try:
-        value = float(sampling_fraction)
-    except (TypeError, ValueError):
-        raise InvalidInputError("the sampling fraction must be a number in (0, 1]") from None
-    if not (math.isfinite(value) and 0 < value <= 1):
-        raise InvalidInputError(
-            f"the sampling fraction must be in (0, 1] (got {value}): the share of the "
-            "population that the table holds, e.g. 0.01 for a 1% sample; 1 means the table is "
-            "the whole population"
-        )
-    return value
 
 
 def sample_risk(

@@ -1,4 +1,4 @@
-"""Risk thresholds and the class size each one implies.
+"""Risk thresholds and the class size each one implies; the sampling fraction's check.
 
 A threshold t on the re-identification probability of a record corresponds to a minimum class
 size k: a record in a class of size f has prosecutor risk 1/f. Tools disagree at the boundary
@@ -14,6 +14,7 @@ meeting it. So 0.09 gives k = 12, 0.05 gives k = 20, 0.2 gives k = 5 and 0.33 gi
 from __future__ import annotations
 
 import math
+import numbers
 
 from privacy.errors import InvalidInputError
 
@@ -52,6 +53,26 @@ def k_for_threshold(threshold: float) -> int:
     return int(k)
 
 
-def effective_threshold(threshold: float) -> float:
-    """The risk 1/k a threshold really enforces once translated to a class size."""
-    return 1.0 / k_for_threshold(threshold)
+def sampling_fraction_problems(sampling_fraction: object) -> list[str]:
+    """What is wrong with a sampling fraction (empty when it is a real number in (0, 1])."""
+    if (
+        isinstance(sampling_fraction, bool)
+        or not isinstance(sampling_fraction, numbers.Real)
+        or not (math.isfinite(float(sampling_fraction)) and 0 < float(sampling_fraction) <= 1)
+    ):
+        return [
+            "the sampling fraction (sampling_fraction) must be a number in (0, 1]: the share of "
+            "the population that the table holds, e.g. 0.01 for a 1% sample; 1 means the table "
+            "is the whole population"
+        ]
+    return []
+
+
+def check_sampling_fraction(sampling_fraction: object) -> float | None:
+    """``sampling_fraction`` as a float in (0, 1], or None; refuses anything else."""
+    if sampling_fraction is None:
+        return None
+    problems = sampling_fraction_problems(sampling_fraction)
+    if problems:
+        raise InvalidInputError(problems[0])
+    return float(sampling_fraction)  # type: ignore[arg-type]
