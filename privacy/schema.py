@@ -60,7 +60,10 @@ class Column:
     """One column of a table.
 
     ``categories`` applies to categorical columns; ``bounds`` to numeric columns (floats) and
-    datetime columns (ISO dates). Both are optional: when absent the domain is measured privately.
+    datetime columns (ISO dates); ``bins`` to numeric columns: ascending edges of left-closed
+    bins ``[e_i, e_{i+1})`` (the last bin also holds its upper edge), e.g. a code book's income
+    bands. All are optional: when absent the domain is measured privately. Declared with
+    ``domain_public=True`` they cost no budget.
     ``deidentify`` names the de-identification action for ``clearance deidentify`` (see
     :data:`DEIDENTIFY_ACTIONS`).
     """
@@ -70,6 +73,7 @@ class Column:
     role: ColumnRole = ColumnRole.OTHER
     categories: tuple[str, ...] | None = None
     bounds: tuple[float, float] | tuple[str, str] | None = None
+    bins: tuple[float, ...] | None = None
     domain_public: bool = False
     integer: bool = False
     deidentify: str | None = None
@@ -97,6 +101,8 @@ class Column:
                 out.append(f"column '{self.name}': declared categories contain duplicates")
         if self.bounds is not None:
             out.extend(self._bound_problems())
+        if self.bins is not None:
+            out.extend(self._bin_problems())
         if self.deidentify is not None and self.deidentify not in DEIDENTIFY_ACTIONS:
             out.append(
                 f"column '{self.name}': deidentify must be one of {list(DEIDENTIFY_ACTIONS)}"
@@ -124,9 +130,23 @@ class Column:
             return [f"column '{self.name}': bounds need low < high"]
         return []
 
+    def _bin_problems(self) -> list[str]:
+        assert self.bins is not None
+        if self.kind is not ColumnKind.NUMERIC:
+            return [f"column '{self.name}': only numeric columns take bins"]
+        edges = self.bins
+        if len(edges) < 2 or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+            for v in edges
+        ):
+            return [f"column '{self.name}': bins must be at least two finite numbers"]
+        if any(b <= a for a, b in zip(edges, edges[1:], strict=False)):
+            return [f"column '{self.name}': bin edges must be strictly increasing"]
+        return []
+
     @property
     def has_declared_domain(self) -> bool:
-        return self.categories is not None or self.bounds is not None
+        return self.categories is not None or self.bounds is not None or self.bins is not None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "kind": self.kind.value, "role": self.role.value}
@@ -134,6 +154,8 @@ class Column:
             out["categories"] = list(self.categories)
         if self.bounds is not None:
             out["bounds"] = list(self.bounds)
+        if self.bins is not None:
+            out["bins"] = list(self.bins)
         if self.domain_public:
             out["domain_public"] = True
         if self.integer:
@@ -145,7 +167,7 @@ class Column:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Column:
         known = {
-            "name", "kind", "role", "categories", "bounds", "domain_public", "integer",
+            "name", "kind", "role", "categories", "bounds", "bins", "domain_public", "integer",
             "deidentify",
         }  # fmt: skip
         name = data.get("name", "?")
@@ -166,12 +188,16 @@ class Column:
             ) from None
         categories = data.get("categories")
         bounds = data.get("bounds")
+        bins = data.get("bins")
+        if bins is not None and not isinstance(bins, list | tuple):
+            raise InvalidInputError(f"column '{name}': bins must be a list of edges")
         return cls(
             name=str(name),
             kind=kind,
             role=role,
             categories=tuple(str(c) for c in categories) if categories is not None else None,
             bounds=tuple(bounds) if bounds is not None else None,  # type: ignore[arg-type]
+            bins=tuple(bins) if bins is not None else None,
             domain_public=bool(data.get("domain_public", False)),
             integer=bool(data.get("integer", False)),
             deidentify=str(data["deidentify"]) if data.get("deidentify") is not None else None,

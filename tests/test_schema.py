@@ -84,3 +84,16 @@ def test_corrupt_and_missing_schema_files(tmp_path):
     wrong_version.write_text(json.dumps({"version": 9, "columns": []}), encoding="utf-8")
     with pytest.raises(InvalidInputError, match="version 9"):
         Schema.load(wrong_version)
+
+
+def test_declared_bins_round_trip_and_are_checked() -> None:
+    from privacy.errors import InvalidInputError
+    from privacy.schema import Column, ColumnKind
+
+    col = Column("gain", ColumnKind.NUMERIC, bins=(0, 1, 1000, 5000), integer=True, domain_public=True)
+    assert Column.from_dict(col.to_dict()) == col
+    for bad in ((5,), (0, 0, 1), (0, float("nan"))):
+        with pytest.raises(InvalidInputError, match="bin"):
+            Column("gain", ColumnKind.NUMERIC, bins=bad)
+    with pytest.raises(InvalidInputError, match="only numeric"):
+        Column("ward", ColumnKind.CATEGORICAL, bins=(0, 1))

@@ -108,14 +108,24 @@ class StageSpend:
 
 @dataclass(frozen=True)
 class PrivacyStatement:
-    """The end-to-end guarantee of a release: stages composed basically, for a stated unit."""
+    """The end-to-end guarantee of a release: stages composed basically, for a stated unit.
+
+    ``spends`` are per row of the (bounded) training table. With ``group_size`` k > 1 (an
+    entity keeps up to k rows), the guarantee per entity is the group-privacy conversion of
+    their sum (:func:`privacy.accounting.group.group_privacy`); with k = 1 a row is an entity.
+    """
 
     unit: PrivacyUnit
     spends: tuple[StageSpend, ...]
     requested: Budget
     n_units: int
+    group_size: int = 1
 
     def __post_init__(self) -> None:
+        if not isinstance(self.group_size, int) or self.group_size < 1:
+            raise PrivacyBudgetError("group_size must be an integer >= 1")
+        if self.group_size > 1 and self.unit is not PrivacyUnit.ENTITY:
+            raise PrivacyBudgetError("a group size above 1 needs the entity as the privacy unit")
         if self.epsilon > self.requested.epsilon * (
             1 + 1e-9
         ) or self.delta > self.requested.delta * (1 + 1e-9):
@@ -125,12 +135,29 @@ class PrivacyStatement:
             )
 
     @property
-    def epsilon(self) -> float:
+    def row_epsilon(self) -> float:
+        """Epsilon per row of the training table (the stages' sum)."""
         return math.fsum(s.epsilon for s in self.spends)
 
     @property
-    def delta(self) -> float:
+    def row_delta(self) -> float:
         return math.fsum(s.delta for s in self.spends)
+
+    @property
+    def epsilon(self) -> float:
+        """Epsilon per protected unit (row, or entity after the group conversion)."""
+        return self._per_unit()[0]
+
+    @property
+    def delta(self) -> float:
+        return self._per_unit()[1]
+
+    def _per_unit(self) -> tuple[float, float]:
+        if self.group_size == 1:
+            return self.row_epsilon, self.row_delta
+        from privacy.accounting.group import group_privacy
+
+        return group_privacy(self.row_epsilon, self.row_delta, group_size=self.group_size)
 
     def sentence(self, unit_noun: str | None = None) -> str:
         """The guarantee in one sentence a lawyer can quote."""
@@ -148,5 +175,14 @@ class PrivacyStatement:
             "delta": self.delta,
             "requested": self.requested.to_dict(),
             "composition": "basic (sum over stages)",
+            "rows_per_unit_max": self.group_size,
+            "row_epsilon": self.row_epsilon,
+            "row_delta": self.row_delta,
+            "unit_conversion": (
+                "none (one row per unit)"
+                if self.group_size == 1
+                else f"group privacy for up to {self.group_size} rows per entity "
+                "(k*eps, delta*sum_(i<k) e^(i*eps)); Dwork & Roth 2014 Thm 2.2"
+            ),
             "stages": [s.to_dict() for s in self.spends],
         }
