@@ -23,7 +23,7 @@ import numpy as np
 from audit import measure_quality, white_box_likelihood_attack
 from clearance.config import TrainingSettings
 from clearance.demo_data import demo_schema, generate_admissions
-from privacy.accounting import Budget, default_delta
+from privacy.accounting import Budget, default_delta, plan_batch_size
 from privacy.contribution import keep_one_row_per_entity
 from privacy.schema import ColumnKind
 from synth import DPGenerator, TrainingConfig
@@ -35,16 +35,20 @@ def _peak_rss_mib() -> float:
 
 def _measure(private: bool, train, holdout, schema, epsilon: float, seed: int) -> dict:
     settings = TrainingSettings()
+    delta = default_delta(len(train))
+    # the batch and learning rate `clearance run` would use (the planner), the target first
+    plan = plan_batch_size(len(train), epsilon=epsilon, delta=delta, epochs=settings.epochs)
     config = TrainingConfig(
-        epochs=settings.epochs, logical_batch_size=settings.logical_batch_size,
+        epochs=settings.epochs, logical_batch_size=plan.chosen.batch_size,
         max_physical_batch_size=settings.max_physical_batch_size,
-        learning_rate=settings.learning_rate, max_grad_norm=settings.max_grad_norm,
-        domain_share=settings.domain_share, private=private,
+        learning_rate=plan.chosen.learning_rate, max_grad_norm=settings.max_grad_norm,
+        domain_share=settings.domain_share, marginal_share=settings.marginal_share,
+        private=private, first_columns=("readmitted_30d",),
     )
     released = [c.name for c in schema.synthesised]
     generator = DPGenerator(schema, config)
     start = time.perf_counter()
-    record = generator.fit(train[released], budget=Budget(epsilon, default_delta(len(train))),
+    record = generator.fit(train[released], budget=Budget(epsilon, delta),
                            rng=np.random.default_rng(seed))
     fit_seconds = time.perf_counter() - start
     synthetic = generator.sample(len(train), rng=np.random.default_rng(seed + 1))
@@ -65,9 +69,11 @@ def _measure(private: bool, train, holdout, schema, epsilon: float, seed: int) -
         "fit_seconds": round(fit_seconds, 2),
         "peak_rss_mib_so_far": round(_peak_rss_mib(), 1),
         "quality_overall": round(quality.overall_score, 4),
+        "logical_batch_size": plan.chosen.batch_size,
         "column_shape": round(quality.column_shape_score, 4),
         "pair_trend": round(quality.pair_trend_score or 0.0, 4),
-        "tstr_ratio_macro_f1": round(quality.tstr_ratio.value, 4) if quality.tstr_ratio else None,
+        "quality_score_0_100": round(quality.score.value, 2),
+        "tstr_over_trtr_roc_auc": round(quality.tstr_ratio.value, 4) if quality.tstr_ratio else None,
         "mia_auc": round(attack.auc.value, 4),
         "mia_auc_interval": [round(attack.auc.lower, 4), round(attack.auc.upper, 4)],
     }

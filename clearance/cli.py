@@ -27,6 +27,10 @@ examples:
   clearance pii detect --input texts.jsonl --output spans.jsonl --profile safe-harbor
   clearance risk admissions.csv --qi age,sex,zip3 --sensitive diagnosis --sampling-fraction 0.1
   clearance policy show public-release            # print a policy preset (TOML)
+  clearance plan admissions.csv --epsilon 1 --entity-column patient_id   # choose a batch size
+  clearance run admissions.csv --epsilon 1 --schema schema.json --out release/ \
+      --boost diagnosis=RARE:0.2 --rule 'discharge_date >= admission_date'
+  clearance ledger show admissions.csv.clearance-ledger.json   # a dataset's budget ledger
 """
 
 
@@ -104,6 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
     from clearance.risk_commands import add_risk_parser
 
     add_risk_parser(sub)
+    from clearance.plan_commands import add_plan_parser
+
+    add_plan_parser(sub)
+    from clearance.ledger_commands import add_ledger_parser
+
+    add_ledger_parser(sub)
     return parser
 
 
@@ -128,6 +138,22 @@ def _add_common(run: argparse.ArgumentParser) -> None:
     run.add_argument("--sampling-fraction", type=float, default=None, metavar="F",
                      help="share of the population the input holds, in (0, 1]: adds population "
                           "uniqueness and sdcMicro individual risk to the real table's risk")
+    run.add_argument("--max-rows-per-entity", type=_positive_int, default=1, metavar="K",
+                     help="with an entity column (patient id), keep at most K random rows per "
+                          "entity; the guarantee stays per entity (group privacy; default 1)")
+    run.add_argument("--boost", default=None, metavar="COLUMN=CLASS:SHARE",
+                     help="release SHARE of the rows with COLUMN = CLASS, e.g. "
+                          "diagnosis=RARE:0.2 (conditional sampling; no extra budget)")
+    run.add_argument("--rule", action="append", default=[], metavar="RULE",
+                     help="drop synthetic rows that break a cross-field rule, e.g. "
+                          "'discharge_date >= admission_date' (repeatable; counts reported)")
+    run.add_argument("--ledger-dir", type=Path, default=None, metavar="DIR",
+                     help="keep the dataset's privacy-budget ledger in DIR (default: next to INPUT)")
+    run.add_argument("--dataset-epsilon-limit", type=_positive_float, default=None, metavar="E",
+                     help="lifetime epsilon of the dataset when its ledger is created (default 4)")
+    run.add_argument("--dataset-delta-limit", type=_positive_float, default=None, metavar="D",
+                     help="lifetime delta of the dataset when its ledger is created "
+                          "(default 4 x this run's delta)")
 
 
 class _ConsoleProgress:
@@ -182,12 +208,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_demo(args)
         if args.command == "verify":
             return _cmd_verify(args)
+        from clearance.ledger_commands import run_ledger_command
         from clearance.pii_commands import run_pii_command
+        from clearance.plan_commands import run_plan_command
         from clearance.risk_commands import run_risk_command
 
         code = run_pii_command(args)
         if code is None:
             code = run_risk_command(args)
+        if code is None:
+            code = run_plan_command(args)
+        if code is None:
+            code = run_ledger_command(args)
         if code is not None:
             return code
         if args.command == "policy":
@@ -234,8 +266,23 @@ def _run_config(args: argparse.Namespace, *, input_path: Path, schema: Path | No
         target_column=getattr(args, "target", None),
         pii_profile=getattr(args, "pii_profile", "strict"),
         sampling_fraction=getattr(args, "sampling_fraction", None),
+        max_rows_per_entity=getattr(args, "max_rows_per_entity", 1),
+        ledger_dir=getattr(args, "ledger_dir", None),
+        dataset_epsilon_limit=getattr(args, "dataset_epsilon_limit", None),
+        dataset_delta_limit=getattr(args, "dataset_delta_limit", None),
+        boost=_boost(getattr(args, "boost", None)),
+        rules=tuple(getattr(args, "rule", ()) or ()),
         training=training,
     )
+
+
+def _boost(text: str | None) -> tuple[str, str, float] | None:
+    if text is None:
+        return None
+    from synth.sampling import parse_boost
+
+    boost = parse_boost(text)
+    return (boost.column, boost.value, float(boost.share))
 
 
 def _execute(config) -> int:

@@ -17,12 +17,13 @@ from privacy.errors import InvalidInputError, PrivacyBudgetError, join_problems
 class TrainingSettings:
     """Generator training settings the user may tune; defaults fit a 2-core laptop."""
 
-    epochs: int = 30
-    logical_batch_size: int = 512
-    max_physical_batch_size: int = 256
-    learning_rate: float = 1e-2
+    epochs: int = 20
+    logical_batch_size: int | None = None  # None: the planner's choice (privacy.accounting.planner)
+    max_physical_batch_size: int = 2048
+    learning_rate: float | None = None  # None: scaled to the batch size by the planner
     max_grad_norm: float = 1.0
     domain_share: float = 0.1
+    marginal_share: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,17 @@ class RunConfig:
     synthetic_rows: int | None = None
     holdout_share: float = 0.2
     target_column: str | None = None
-    accountant: AccountantKind = AccountantKind.PLD
+    accountant: AccountantKind = AccountantKind.PRV
     pii_sample_size: int = 200
     pii_profile: str = "strict"
     sampling_fraction: float | None = None  # share of the population the input holds (risk models)
+    max_rows_per_entity: int = 1  # rows kept per entity (patient) when the schema has an entity id
+    ledger_dir: Path | None = None  # None: the ledger sits next to the input file
+    use_ledger: bool = True  # False only for tables that are not files (API callers, tests)
+    dataset_epsilon_limit: float | None = None  # limit of a NEW ledger (default: see ledger.py)
+    dataset_delta_limit: float | None = None
+    boost: tuple[str, str, float] | None = None  # (column, class, share) of the released rows
+    rules: tuple[str, ...] = ()  # cross-field rules synthetic rows must satisfy ("a <= b")
     training: TrainingSettings = field(default_factory=TrainingSettings)
 
     def __post_init__(self) -> None:
@@ -64,7 +72,7 @@ class RunConfig:
         if self.seed is not None and self.seed < 0:
             problems.append("--seed must be a non-negative integer")
         t = self.training
-        if t.epochs < 1 or t.logical_batch_size < 1 or t.max_physical_batch_size < 1:
+        if t.epochs < 1 or (t.logical_batch_size or 1) < 1 or t.max_physical_batch_size < 1:
             problems.append("epochs and batch sizes must be positive")
         if not 0 < t.domain_share < 1:
             problems.append("the domain-measurement share must be in (0, 1)")
@@ -73,6 +81,18 @@ class RunConfig:
                 "--sampling-fraction must be in (0, 1]: the share of the population the input "
                 "holds (1 when it is the whole population)"
             )
+        if not isinstance(self.max_rows_per_entity, int) or not 1 <= self.max_rows_per_entity <= 1000:
+            problems.append("--max-rows-per-entity must be an integer from 1 to 1000")
+        if self.dataset_epsilon_limit is not None and not (
+            math.isfinite(self.dataset_epsilon_limit) and self.dataset_epsilon_limit > 0
+        ):
+            problems.append("the dataset's epsilon limit must be a finite number > 0")
+        if self.dataset_delta_limit is not None and not 0 < self.dataset_delta_limit < 1:
+            problems.append("the dataset's delta limit must be in (0, 1)")
+        if self.boost is not None and not (
+            len(self.boost) == 3 and isinstance(self.boost[2], float) and 0 < self.boost[2] < 1
+        ):
+            problems.append("--boost needs COLUMN=CLASS:SHARE with a share in (0, 1)")
         if self.pii_profile not in ("strict", "safe-harbor"):
             problems.append("the PII profile must be strict or safe-harbor")
         if problems:
@@ -88,6 +108,10 @@ class RunConfig:
         data["out_dir"] = self.out_dir.name
         data["schema_path"] = self.schema_path.name if self.schema_path else None
         data["policy_path"] = self.policy_path.name if self.policy_path else None
+        data["ledger_dir"] = self.ledger_dir.name if self.ledger_dir else None
+        # the boosted class is a value the user typed; the manifest records column and share
+        data["boost"] = {"column": self.boost[0], "share": self.boost[2]} if self.boost else None
+        data["rules"] = len(self.rules)
         data["seed"] = "fixed (not recorded)" if self.seed is not None else "os-entropy"
         data["accountant"] = self.accountant.value
         return data

@@ -194,15 +194,33 @@ def judge_membership(result: Any, policy: Policy, *, check: str, title: str) -> 
 
 
 def judge_quality(quality: Any, policy: Policy) -> list[Finding]:
-    """Utility below the policy's minimum is a warning: it limits usefulness, not privacy."""
+    """The 0-100 quality score and the TSTR / TRTR ROC-AUC ratio against the policy's minima,
+    and one finding per part of the score that was not computed.
+
+    Below a minimum is a warning: it limits usefulness, not privacy. A minimum of 0 makes the
+    finding informational (INFO). A part that raised is a WARN finding with its reason; a part
+    with nothing to measure (no target column, a single column) is SKIPPED. Neither is averaged
+    away: the score finding names the parts the score covers.
+    """
+    score = quality.score
     findings = [
         Finding(
             check_id="quality.overall",
-            title="Quality score",
-            status=Status.PASS if quality.overall_score >= policy.min_quality_score else Status.WARN,
-            measured=Measured(value=quality.overall_score),
-            threshold=f">= {policy.min_quality_score:g}",
-            rationale="Mean of column-shape and pair-trend similarity to held-out real rows.",
+            title="Quality score (0-100)",
+            status=_at_least(score.value, policy.min_quality_score),
+            measured=Measured(value=score.value, unit="/ 100"),
+            threshold=(
+                f">= {policy.min_quality_score:g}" if policy.min_quality_score > 0
+                else "informational (no minimum set)"
+            ),
+            rationale=(
+                "Weighted mean of its parts, each 0-100: "
+                + ", ".join(
+                    f"{p.to_dict()['title']} {p.score:.1f} (weight {p.weight:g})"
+                    for p in score.parts if p.computed
+                )
+                + ". " + score.describe()
+            ),
             section_id="quality",
         )
     ]
@@ -211,15 +229,45 @@ def judge_quality(quality: Any, policy: Policy) -> list[Finding]:
         findings.append(
             Finding(
                 check_id="quality.tstr_ratio",
-                title="Downstream utility (TSTR / TRTR)",
-                status=Status.PASS if ratio.value >= policy.min_tstr_ratio else Status.WARN,
+                title="Downstream utility (TSTR / TRTR ROC-AUC)",
+                status=_at_least(ratio.value, policy.min_tstr_ratio),
                 measured=measured(ratio),
-                threshold=f">= {policy.min_tstr_ratio:g}",
-                rationale="Classifier trained on synthetic vs on real rows, both tested on held-out real rows.",
+                threshold=(
+                    f">= {policy.min_tstr_ratio:g}" if policy.min_tstr_ratio > 0
+                    else "informational (no minimum set)"
+                ),
+                rationale=(
+                    f"ROC-AUC of a classifier predicting '{quality.utility.target}' trained on "
+                    "synthetic rows, over one trained on as many real rows; both tested on "
+                    "held-out real rows (paired bootstrap interval). A classifier that guesses "
+                    "has AUC 0.5."
+                ),
+                section_id="quality",
+            )
+        )
+    for part in score.not_computed:
+        failed = str(part.status) == "failed"
+        findings.append(
+            Finding(
+                check_id=f"quality.part.{part.part.value}",
+                title=f"Quality part not computed: {part.to_dict()['title']}",
+                status=Status.WARN if failed else Status.SKIPPED,
+                measured=None,
+                threshold="computed",
+                rationale=(
+                    f"{part.reason}. It is left out of the quality score, which covers only the "
+                    "parts that were computed."
+                ),
                 section_id="quality",
             )
         )
     return findings
+
+
+def _at_least(value: float, minimum: float) -> Status:
+    if minimum <= 0:
+        return Status.INFO
+    return Status.PASS if value >= minimum else Status.WARN
 
 
 def real_table_within_policy(sample: Any, policy: Policy) -> tuple[bool, bool]:

@@ -25,6 +25,7 @@ from audit import (
     singling_out_attack,
     white_box_likelihood_attack,
 )
+from clearance.budget_ledger import LedgerReservation, reserve_run_budget
 from clearance.config import RunConfig
 from clearance.judge import judge_run
 from clearance.policy import Policy
@@ -33,8 +34,16 @@ from clearance.randomness import StageStreams
 from clearance.release import ReleaseFile, check_destination, write_atomically
 from clearance.report_builder import build_report
 from clearance.tableio import check_table_shape, read_table, sha256_file
-from privacy.accounting import Budget, PrivacyStatement, PrivacyUnit, default_delta
-from privacy.contribution import ContributionBound, keep_one_row_per_entity
+from privacy.accounting import (
+    BatchPlan,
+    Budget,
+    PrivacyStatement,
+    PrivacyUnit,
+    default_delta,
+    plan_batch_size,
+    row_budget_for_group,
+)
+from privacy.contribution import ContributionBound, bound_rows_per_entity
 from privacy.errors import InvalidInputError
 from privacy.pii import (
     DetectorConfig,
@@ -52,7 +61,7 @@ from privacy.pii.profiles import parse_profile
 from privacy.risk import RiskAssessment, assess_risk, choose_quasi_identifiers
 from privacy.schema import ColumnKind, ColumnRole, Schema
 from reports import Report, Status, write_report_html, write_report_json
-from synth import DPGenerator, TrainingConfig
+from synth import Boost, DPGenerator, TrainingConfig, build_validators, parse_rule
 
 MAX_AUDIT_TARGETS = 1000
 
@@ -80,6 +89,9 @@ class RunRecord:
     attacks: tuple[PrivacyAttackResult, ...] = ()  # singling out, linkability, inference
     training: Any = None
     statement: PrivacyStatement | None = None
+    ledger: dict[str, Any] | None = None  # the dataset's budget ledger after this run
+    plan: BatchPlan | None = None  # the logical batch sizes considered, and the one used
+    sampling: dict[str, Any] | None = None  # validators' drops, boost shares (counts only)
     synthetic_rows: int = 0
     membership: Any = None
     dcr: Any = None
@@ -153,7 +165,38 @@ def run_release_on_table(
     budget = Budget(config.epsilon, delta)
     unit = PrivacyUnit.ENTITY if entity else PrivacyUnit.ROW
     budget.check_delta_for(n_units, unit)
+    group_size = config.max_rows_per_entity if entity else 1
+    row_epsilon, row_delta = row_budget_for_group(budget.epsilon, budget.delta, group_size=group_size)
+    training_budget = Budget(row_epsilon, row_delta)
 
+    with reserve_run_budget(config, budget, input_sha256=input_sha256) as reservation:
+        return _run_stages(
+            table, config=config, declared_schema=declared_schema, policy=policy,
+            input_sha256=input_sha256, detector=detector, progress=progress, streams=streams,
+            started=started, clock=clock, budget=budget, training_budget=training_budget,
+            unit=unit, entity=entity, group_size=group_size, reservation=reservation,
+        )
+
+
+def _run_stages(
+    table: pd.DataFrame,
+    *,
+    config: RunConfig,
+    declared_schema: Schema | None,
+    policy: Policy,
+    input_sha256: str,
+    detector: Any,
+    progress: ProgressFn,
+    streams: StageStreams,
+    started: str,
+    clock: _Clock,
+    budget: Budget,
+    training_budget: Budget,
+    unit: PrivacyUnit,
+    entity: str | None,
+    group_size: int,
+    reservation: LedgerReservation,
+) -> RunOutcome:
     with clock("scan"):
         progress("load PII models", 0, 0)
         if detector is None:
@@ -168,6 +211,7 @@ def run_release_on_table(
             progress=lambda done, total: progress("scan columns", done, total),
         )
     schema = declared_schema if declared_schema is not None else infer_schema(table, scan)
+    _check_sampling_requests(config, schema)
     left_out = tuple(c for c in table.columns if c not in schema)
     record = RunRecord(
         config=config,
@@ -218,8 +262,12 @@ def run_release_on_table(
 
     train, holdout, record.split = _split_by_entity(clean, entity, config.holdout_share, streams["split"])
     if entity:
-        train, record.bound = keep_one_row_per_entity(train, entity_column=entity, rng=streams["bound"])
-        holdout, _ = keep_one_row_per_entity(holdout, entity_column=entity, rng=streams["bound"])
+        train, record.bound = bound_rows_per_entity(
+            train, entity_column=entity, max_rows_per_entity=group_size, rng=streams["bound"]
+        )
+        holdout, _ = bound_rows_per_entity(
+            holdout, entity_column=entity, max_rows_per_entity=group_size, rng=streams["bound"]
+        )
     released = [c.name for c in schema.synthesised]
     if not released:
         raise InvalidInputError(
@@ -229,32 +277,59 @@ def run_release_on_table(
 
     with clock("train"):
         settings = config.training
+        n_train_units = record.bound.n_entities if record.bound is not None else len(train)
+        record.plan = plan_batch_size(
+            n_train_units,
+            epsilon=training_budget.epsilon,
+            delta=training_budget.delta,
+            epochs=settings.epochs,
+            accountant=config.accountant,
+            batch_sizes=(settings.logical_batch_size,) if settings.logical_batch_size else None,
+        )
+        chosen = record.plan.chosen
+        target = _target_column(schema, config.target_column)
+        leading = [c for c in (config.boost[0] if config.boost else None, target) if c in released]
         generator = DPGenerator(
             schema,
             TrainingConfig(
                 epochs=settings.epochs,
-                logical_batch_size=settings.logical_batch_size,
-                max_physical_batch_size=settings.max_physical_batch_size,
-                learning_rate=settings.learning_rate,
+                logical_batch_size=chosen.batch_size,
+                max_physical_batch_size=min(settings.max_physical_batch_size, chosen.batch_size),
+                learning_rate=settings.learning_rate or chosen.learning_rate,
                 max_grad_norm=settings.max_grad_norm,
                 domain_share=settings.domain_share,
+                marginal_share=settings.marginal_share,
                 accountant=config.accountant,
+                first_columns=tuple(dict.fromkeys(leading)),
             ),
         )
+        reservation.training_started()
         record.training = generator.fit(
             train[released],
-            budget=budget,
+            budget=training_budget,
             rng=streams["train"],
             progress=progress,
         )
         record.statement = PrivacyStatement(
-            unit=unit, spends=tuple(record.training.spends), requested=budget, n_units=len(train)
+            unit=unit,
+            spends=tuple(record.training.spends),
+            requested=budget,
+            n_units=record.bound.n_entities if record.bound is not None else len(train),
+            group_size=group_size,
         )
+        record.ledger = reservation.commit(record.statement.epsilon, record.statement.delta)
 
     with clock("sample"):
         n_out = config.synthetic_rows or len(table)
         progress("sample", 0, n_out)
-        synthetic = generator.sample(n_out, rng=streams["sample"])
+        sampled = generator.sampler().sample(
+            n_out,
+            rng=streams["sample"],
+            boost=Boost(*config.boost) if config.boost else None,
+            validators=build_validators(generator.encoder, config.rules),
+        )
+        synthetic = sampled.table
+        record.sampling = sampled.to_dict()
         record.synthetic_rows = len(synthetic)
         progress("sample", n_out, n_out)
 
@@ -478,6 +553,26 @@ def _target_column(schema: Schema, requested: str | None) -> str | None:
         if col.kind is ColumnKind.CATEGORICAL:
             return col.name
     return None
+
+
+def _check_sampling_requests(config: RunConfig, schema: Schema) -> None:
+    """Refuse a bad --boost or --rule before training spends any budget (names, not values)."""
+    kinds = {c.name: c.kind for c in schema.synthesised}
+    problems = []
+    if config.boost is not None:
+        column, value, _ = config.boost
+        col = schema[column] if column in schema else None
+        if col is None or column not in kinds or col.kind is not ColumnKind.CATEGORICAL:
+            problems.append(f"--boost: '{column}' is not a released categorical column")
+        elif col.domain_public and col.categories is not None and value not in col.categories:
+            problems.append(f"--boost: the class is not one of the declared categories of '{column}'")
+    for rule in config.rules:
+        try:
+            parse_rule(rule, kinds=kinds)
+        except InvalidInputError as err:
+            problems.append(str(err))
+    if problems:
+        raise InvalidInputError("; ".join(problems))
 
 
 def _guarded(record: RunRecord, stage: str, work: Any) -> Any:

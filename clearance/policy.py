@@ -28,8 +28,8 @@ class Policy:
     max_released_identifier_columns: int
     max_mia_auc: float
     max_mia_tpr_at_fpr_1pct: float
-    min_quality_score: float
-    min_tstr_ratio: float
+    min_quality_score: float  # 0-100 quality score; 0 makes the finding informational
+    min_tstr_ratio: float  # TSTR / TRTR ROC-AUC; 0 makes the finding informational
     max_average_reidentification_risk: float
     max_record_reidentification_risk: float
     max_attack_residual_risk: float
@@ -45,7 +45,6 @@ class Policy:
         for label, value in (
             ("membership_inference.max_auc", self.max_mia_auc),
             ("membership_inference.max_tpr_at_fpr_1pct", self.max_mia_tpr_at_fpr_1pct),
-            ("quality.min_overall_score", self.min_quality_score),
             ("synthetic_attacks.max_residual_risk", self.max_attack_residual_risk),
         ):
             if not 0 <= value <= 1:
@@ -56,7 +55,9 @@ class Policy:
         ):
             if not 0 < value <= 1:
                 problems.append(f"{label} must be a probability in (0, 1]")
-        if self.min_tstr_ratio < 0:
+        if not (math.isfinite(self.min_quality_score) and 0 <= self.min_quality_score <= 100):
+            problems.append("quality.min_quality_score must be in [0, 100]")
+        if not (math.isfinite(self.min_tstr_ratio) and self.min_tstr_ratio >= 0):
             problems.append("quality.min_tstr_ratio must be >= 0")
         if problems:
             raise InvalidInputError("policy: " + join_problems(problems))
@@ -78,8 +79,7 @@ class Policy:
                 max_released_identifier_columns=int(data["pii"]["max_released_identifier_columns"]),
                 max_mia_auc=float(data["membership_inference"]["max_auc"]),
                 max_mia_tpr_at_fpr_1pct=float(data["membership_inference"]["max_tpr_at_fpr_1pct"]),
-                min_quality_score=float(data["quality"]["min_overall_score"]),
-                min_tstr_ratio=float(data["quality"]["min_tstr_ratio"]),
+                **_quality_thresholds(data.get("quality", {})),
                 max_average_reidentification_risk=float(
                     data["reidentification_risk"]["max_average_risk"]
                 ),
@@ -126,6 +126,25 @@ class Policy:
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+def _quality_thresholds(section: dict[str, Any]) -> dict[str, float]:
+    """``[quality]``: ``min_quality_score`` (0-100) and ``min_tstr_ratio`` (TSTR / TRTR
+    ROC-AUC). Each defaults to 0 when absent, which makes its finding informational (INFO).
+    A policy written before the 0-100 score may give ``min_overall_score`` on the old 0-1
+    scale instead; it is read as ``100 *`` that value."""
+    if not isinstance(section, dict):
+        raise TypeError("[quality] must be a table")
+    if "min_quality_score" in section:
+        score = float(section["min_quality_score"])
+    elif "min_overall_score" in section:
+        score = 100.0 * float(section["min_overall_score"])
+    else:
+        score = 0.0
+    return {
+        "min_quality_score": score,
+        "min_tstr_ratio": float(section.get("min_tstr_ratio", 0.0)),
+    }
 
 
 def preset_text(name: str) -> str:

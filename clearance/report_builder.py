@@ -9,6 +9,7 @@ suppression policy, and the report says so.
 
 from __future__ import annotations
 
+import math
 import platform
 from datetime import UTC, datetime
 from importlib import metadata
@@ -21,6 +22,7 @@ from privacy.schema import Column, ColumnKind, ColumnRole
 from reports import (
     BarChart,
     Finding,
+    Heatmap,
     Paragraph,
     Provenance,
     Report,
@@ -115,6 +117,9 @@ def _results(record: RunRecord) -> dict[str, Any]:
         "risk": as_dict(record.risk),
         "privacy": as_dict(record.statement),
         "training": as_dict(record.training),
+        "batch_plan": as_dict(record.plan),
+        "ledger": record.ledger,
+        "sampling": record.sampling,
         "synthetic_rows": record.synthetic_rows,
         "membership_inference": as_dict(record.membership),
         "distance_to_closest_record": as_dict(record.dcr),
@@ -253,6 +258,9 @@ def _training_section(record: RunRecord) -> Section | None:
               spend_rows + (("total", "", format_number(statement.epsilon), format_number(statement.delta), ""),)),
     ]
     if training.private:
+        spend = training.training_spend
+        detail = spend.detail if spend is not None else {}
+        marginal_z = detail.get("marginal_noise_multiplier")
         blocks.append(Table("DP-SGD training (Opacus)", ("setting", "value"), (
             ("sampling", "Poisson, each record independently at the sample rate"),
             ("sample rate q", format_number(training.sample_rate)),
@@ -264,15 +272,66 @@ def _training_section(record: RunRecord) -> Section | None:
             ("grad-sample mode", str(training.grad_sample_mode)),
             ("accountant", record.config.accountant.value.upper()),
             ("training rows", format_number(training.n_train_rows)),
+            ("noisy 1-way marginals (Gaussian)",
+             f"noise multiplier {format_number(marginal_z)}, composed with DP-SGD in the same "
+             "accountant; the model is calibrated to them (post-processing)"
+             if marginal_z else "none"),
+            ("rows per protected unit, at most", format_number(statement.group_size)),
+            ("per-row budget behind the per-unit guarantee",
+             f"epsilon {format_number(statement.row_epsilon)}, delta {format_number(statement.row_delta)}"),
         )))
+    else:
+        blocks.append(Paragraph(
+            "NOT PRIVATE: this model was trained without differential privacy, on explicit "
+            "request. The release carries no privacy guarantee.", emphasis=True))
+    if record.plan is not None:
+        plan = record.plan
+        blocks.append(Table(
+            f"Logical batch size (planner: {plan.reason} Noise multipliers here are for DP-SGD "
+            "alone; training composes it with the Gaussian counts, so its own multiplier is a "
+            "little higher.)",
+            ("batch", "sample rate", "steps", "noise multiplier", "noise/signal per step", "used"),
+            tuple((format_number(r.batch_size), format_number(r.sample_rate), format_number(r.steps),
+                   format_number(r.noise_multiplier) if r.noise_multiplier else "unreachable",
+                   format_number(r.noise_to_signal) if r.noise_to_signal else "-",
+                   "yes" if r.batch_size == plan.chosen.batch_size else "")
+                  for r in plan.rows),
+        ))
+    if record.ledger is not None:
+        ledger = record.ledger
+        blocks.append(Table(
+            "This dataset's budget ledger after this run (every run on the same input adds up)",
+            ("", "epsilon", "delta"),
+            tuple((label, format_number(ledger[key]["epsilon"]), format_number(ledger[key]["delta"]))
+                  for label, key in (("limit", "limit"), ("spent", "spent"),
+                                     ("reserved by unfinished runs", "reserved"),
+                                     ("remaining", "remaining"))),
+        ))
     if record.bound is not None:
         b = record.bound
         blocks.append(Paragraph(
             f"Per-person protection: the entity column '{b.entity_column}' groups "
             f"{format_number(b.rows_before)} training rows into {format_number(b.n_entities)} "
-            "patients; one row per patient was kept at random, so neighbouring inputs differ in one "
-            "training row per patient and the guarantee holds per patient."
+            f"patients; at most {b.max_rows_per_entity} row(s) per patient were kept at random "
+            f"({format_number(b.n_entities_truncated)} patients had more), so neighbouring inputs "
+            "differ in at most that many training rows and the guarantee, converted by group "
+            "privacy where that is more than one, holds per patient."
         ))
+    if record.sampling is not None:
+        sampling = record.sampling
+        rows = [("rows released", format_number(sampling["rows_returned"])),
+                ("rows drawn", format_number(sampling["rows_drawn"])),
+                ("rows dropped by validators", format_number(sampling["rows_dropped"]))]
+        drops = sampling["validation"]["dropped_by_validator"]
+        rows.append(("validators checked", format_number(len(drops))))
+        rows += [(f"  dropped by {name}", format_number(count))
+                 for name, count in drops.items() if count]
+        if sampling.get("boost"):
+            boost = sampling["boost"]
+            rows.append((f"boosted share of '{boost['column']}' (requested / achieved)",
+                         f"{format_number(boost['requested_share'])} / "
+                         f"{format_number(boost['achieved_share'] or 0.0)}"))
+        blocks.append(Table("Sampling (post-processing: no budget spent)", ("", "value"), tuple(rows)))
     if training.loss_curve:
         blocks.append(BarChart("Training loss by epoch (negative log-likelihood per row)",
                                tuple(str(i + 1) for i in range(len(training.loss_curve))),
@@ -325,17 +384,44 @@ def _quality_section(record: RunRecord) -> Section | None:
     quality = record.quality
     if quality is None:
         return None
+    score = quality.score
     columns = tuple(quality.per_column)
     blocks: list[Any] = [
         Paragraph(
-            f"Overall quality {format_number(quality.overall_score)} (mean of column-shape "
-            f"{format_number(quality.column_shape_score)} and pair-trend "
-            f"{format_number(quality.pair_trend_score) if quality.pair_trend_score is not None else 'n/a'} "
-            f"similarity to {format_number(quality.n_real_holdout)} held-out real rows; 1 is identical)."
+            f"Quality score {format_number(score.value)} / 100, measured against "
+            f"{format_number(quality.n_real_holdout)} held-out real rows. {score.describe()} "
+            "Each part maps a similarity (1 = indistinguishable from real) to 0-100, and the "
+            "score is their weighted mean. Bins, categories and the PCA encoding are fitted on "
+            "the real training rows and are not shown.",
+            emphasis=not score.complete,
         ),
-        BarChart("Column-shape similarity (1 - TVD for categories, 1 - KS for numbers and dates)",
-                 columns, (("similarity", tuple(float(quality.per_column[c].similarity) for c in columns)),)),
+        Table(
+            "Quality score by part",
+            ("part", "what is measured", "similarity", "score (0-100)", "weight", "status"),
+            tuple(_score_part_row(part.to_dict()) for part in score.parts),
+        ),
+        BarChart(
+            "1-way TVD per column (numbers in quantile bins of the real training rows; 0 is "
+            "identical)",
+            columns,
+            (("TVD", tuple(float(quality.per_column[c].tvd) for c in columns)),),
+            y_label="TVD",
+        ),
+        Table(
+            "Column shapes: TVD of binned values, and Kolmogorov-Smirnov for numbers and dates",
+            ("column", "TVD", "KS", "SDMetrics shape similarity"),
+            tuple(
+                (c, format_number(s.tvd), format_number(s.ks) if s.ks is not None else "—",
+                 format_number(s.similarity))
+                for c, s in quality.per_column.items()
+            ),
+        ),
     ]
+    if quality.pairwise:
+        blocks += _pair_blocks(quality, columns)
+    blocks += _pca_blocks(quality.pca)
+    blocks += _utility_blocks(quality.utility)
+    blocks += _subgroup_blocks(quality.subgroups)
     for name, marginal in list(quality.marginals.items())[:6]:
         keep = [i for i, share in enumerate(marginal.real) if share * quality.n_real_holdout >= MIN_CELL
                 or share == 0]
@@ -349,18 +435,163 @@ def _quality_section(record: RunRecord) -> Section | None:
              ("synthetic", tuple(float(marginal.synthetic[i]) for i in keep))),
             y_label="share",
         ))
-    utility = quality.utility
-    if utility is not None:
-        rows = tuple(
-            (metric.value, format_measured(_m(utility.tstr[metric])), format_measured(_m(utility.trtr[metric])),
-             format_measured(_m(utility.ratio[metric])))
-            for metric in utility.tstr
-        )
-        blocks.append(Table(
-            f"Downstream utility: predicting '{utility.target}' with {utility.model}, tested on "
-            f"{format_number(utility.n_test)} held-out real rows",
-            ("metric", "trained on synthetic (TSTR)", "trained on real (TRTR)", "ratio"), rows))
+    if quality.notes:
+        blocks.append(Paragraph(quality.notes))
     return Section("quality", "Quality and downstream utility", tuple(blocks))
+
+
+def _score_part_row(part: dict[str, Any]) -> tuple[str, ...]:
+    computed = part["status"] == "computed"
+    return (
+        part["title"],
+        part["measure"],
+        format_number(part["similarity"]) if computed else "—",
+        f"{part['score']:.1f}" if computed else "not computed",
+        format_number(part["weight"]),
+        "computed" if computed else f"{part['status'].replace('_', ' ')}: {part['reason']}",
+    )
+
+
+def _scale_top(values: list[float]) -> float:
+    """Upper end of a colour scale (and, negated, the lower end of a diverging one): the
+    largest magnitude, rounded up to a tenth, at least 0.1."""
+    top = max((abs(v) for v in values), default=0.0)
+    return max(0.1, math.ceil(top * 10 - 1e-9) / 10)
+
+
+def _pair_blocks(quality: Any, columns: tuple[str, ...]) -> list[Any]:
+    index = {c: i for i, c in enumerate(columns)}
+    tvd: list[list[float | None]] = [[None] * len(columns) for _ in columns]
+    for c, shape in quality.per_column.items():
+        tvd[index[c]][index[c]] = float(shape.tvd)
+    for pair in quality.pairwise:
+        a, b = index[pair.columns[0]], index[pair.columns[1]]
+        tvd[a][b] = tvd[b][a] = float(pair.tvd)
+    worst = sorted(quality.pairwise, key=lambda p: -p.tvd)[:5]
+    blocks: list[Any] = [
+        Paragraph(
+            f"2-way marginals: mean TVD {format_number(quality.two_way_tvd)} over "
+            f"{len(quality.pairwise)} column pairs (worst {format_number(quality.two_way_tvd_max)}: "
+            + ", ".join(f"{p.columns[0]} × {p.columns[1]} {format_number(p.tvd)}" for p in worst)
+            + "). Association: mean absolute difference of Cramér's V "
+            f"{format_number(quality.pairwise_mean_abs_diff)}"
+            + "".join(
+                f", of {m.value.capitalize()} correlation {format_number(a.mean_abs_diff)}"
+                for m, a in quality.associations.items()
+                if m.value != "cramers_v" and a.mean_abs_diff is not None
+            )
+            + "."
+        ),
+        Heatmap(
+            "2-way TVD of every column pair, real held-out vs synthetic (diagonal: 1-way TVD; "
+            "0 is identical)",
+            columns,
+            tuple(tuple(row) for row in tvd),
+            value_range=(0.0, _scale_top([v for row in tvd for v in row if v is not None])),
+        ),
+    ]
+    for measure, caption in (
+        ("cramers_v", "Association difference: Cramér's V, synthetic minus real held-out"),
+        ("spearman", "Rank-correlation difference: Spearman's rho, synthetic minus real held-out"),
+    ):
+        matrix = next((a for m, a in quality.associations.items() if m.value == measure), None)
+        if matrix is None or len(matrix.columns) < 2:
+            continue
+        diff = matrix.difference()
+        top = _scale_top([v for row in diff for v in row if v is not None])
+        blocks.append(Heatmap(caption, matrix.columns, diff, value_range=(-top, top)))
+    return blocks
+
+
+def _pca_blocks(pca: Any) -> list[Any]:
+    if pca is None:
+        return []
+    m = min(10, len(pca.real_eigenvalues), len(pca.synthetic_eigenvalues))
+    angles = ", ".join(f"{a:.0f}°" for a in pca.principal_angles_degrees[:10])
+    return [
+        BarChart(
+            "PCA spectrum: variance along each principal component (standardised units, "
+            "encoding fitted on the real training rows)",
+            tuple(f"PC{i + 1}" for i in range(m)),
+            (("real held-out", tuple(float(v) for v in pca.real_eigenvalues[:m])),
+             ("synthetic", tuple(float(v) for v in pca.synthetic_eigenvalues[:m]))),
+            y_label="variance",
+        ),
+        Table(
+            "PCA structure (Krzanowski 1979: principal angles between the top-k subspaces)",
+            ("figure", "value"),
+            (
+                ("components compared (k)", f"{pca.k} of {pca.n_features} features"),
+                ("real variance covered by k", format_number(pca.real_variance_covered)),
+                ("subspace similarity (mean squared cosine; 1 identical)",
+                 format_number(pca.subspace_similarity)),
+                ("mean cosine of principal angles", format_number(pca.mean_cosine)),
+                ("principal angles", angles + (" …" if len(pca.cosines) > 10 else "")),
+                ("spectrum distance (0 identical, 1 disjoint)", format_number(pca.spectrum_distance)),
+                ("total variance, real / synthetic",
+                 f"{format_number(pca.real_total_variance)} / "
+                 f"{format_number(pca.synthetic_total_variance)}"),
+            ),
+        ),
+    ]
+
+
+def _utility_blocks(utility: Any) -> list[Any]:
+    if utility is None:
+        return []
+    rows = tuple(
+        (metric.value.replace("_", "-").replace("roc-auc", "ROC-AUC"),
+         format_measured(_m(utility.tstr[metric])), format_measured(_m(utility.trtr[metric])),
+         format_measured(_m(utility.ratio[metric])) if metric in utility.ratio else "—")
+        for metric in utility.tstr
+    )
+    blocks: list[Any] = [Table(
+        f"Downstream utility: predicting '{utility.target}' ({utility.n_classes} classes) with "
+        f"{utility.model}, trained on {format_number(utility.n_train)} rows, tested on "
+        f"{format_number(utility.n_test)} held-out real rows (95% paired bootstrap intervals)",
+        ("metric", "trained on synthetic (TSTR)", "trained on real (TRTR)", "ratio"), rows)]
+    if utility.notes:
+        blocks.append(Paragraph(utility.notes))
+    return blocks
+
+
+def _subgroup_blocks(subgroups: Any) -> list[Any]:
+    if not subgroups.subgroups:
+        reason = subgroups.reason or "none measured"
+        return [Paragraph(f"Subgroup fidelity: not measured ({reason}).")]
+    rows = []
+    for g in subgroups.subgroups:
+        worst = max(g.tvd.items(), key=lambda kv: kv[1])
+        rows.append((
+            g.category,
+            format_number(g.n_real) if g.n_real >= MIN_CELL else f"< {MIN_CELL}",
+            format_number(g.n_synthetic),
+            format_number(g.mean_tvd),
+            format_number(g.noise_tvd),
+            f"{worst[0]} ({format_number(worst[1])})",
+        ))
+    text = (
+        f"Subgroup fidelity: within the smallest categories of '{subgroups.column}' with at least "
+        f"{subgroups.min_real_rows} held-out real rows, the mean 1-way TVD of the other columns, "
+        "beside the TVD two samples of these sizes would show by chance alone and the "
+        f"whole-table mean ({format_number(subgroups.population_mean_tvd)}). Small subgroups "
+        "are where synthesis loses most and averages hide it."
+    )
+    if subgroups.n_absent_from_synthetic:
+        text += (
+            f" {subgroups.n_absent_from_synthetic} of {subgroups.n_eligible} such categories do "
+            "not occur in the synthetic table at all (not named: their labels are real values "
+            "the release does not hold)."
+        )
+    return [
+        Paragraph(text, emphasis=subgroups.n_absent_from_synthetic > 0),
+        Table(
+            f"Subgroups of '{subgroups.column}'",
+            ("category", "real rows", "synthetic rows", "mean TVD", "expected by chance",
+             "worst column (TVD)"),
+            tuple(rows),
+        ),
+    ]
 
 
 def _coverage_section(record: RunRecord) -> Section:

@@ -5,7 +5,11 @@ Where every domain comes from (invariant 1)
       public (``domain_public=True``); otherwise the categories kept by DP partition selection
       (:func:`privacy.mechanisms.select_categories`) plus an ``__other__`` token for the rare
       values it drops.
-    * A numeric or datetime column is cut into bins whose edges are DP quantiles
+    * A numeric column with declared public ``bins`` uses those edges, and an integer column
+      (or a date column) with declared public bounds spanning at most
+      :data:`FULL_RESOLUTION_MAX_TOKENS` values gets one token per value: neither costs budget,
+      because no edge depends on the data.
+    * Any other numeric or datetime column is cut into bins whose edges are DP quantiles
       (:func:`privacy.mechanisms.dp_quantiles`) inside bounds that are either declared public
       or measured with :func:`privacy.mechanisms.approx_bounds`. Quantile edges are
       data-dependent, so even public bounds cost budget for the edges. Values outside the
@@ -68,6 +72,14 @@ SOURCE_EXACT = "exact (non-private)"
 
 _EPOCH = pd.Timestamp("1970-01-01")
 
+#: At most this many tokens per column: a measured category set keeps its commonest noisy
+#: counts; a declared one this long is refused (generalise or bin the column first).
+MAX_COLUMN_TOKENS = 4096
+
+#: Integer and date columns with public bounds spanning at most this many values are encoded
+#: at full resolution (one token per value), which needs no data-dependent edge.
+FULL_RESOLUTION_MAX_TOKENS = 256
+
 
 def column_needs_measurement(column: Column) -> bool:
     """Whether building this column's tokens spends privacy budget.
@@ -78,7 +90,30 @@ def column_needs_measurement(column: Column) -> bool:
     """
     if column.kind is ColumnKind.CATEGORICAL:
         return not (column.domain_public and column.categories is not None)
-    return True
+    return _public_edges(column) is None
+
+
+def _public_edges(column: Column) -> tuple[float, ...] | None:
+    """Bin edges that follow from the public declaration alone, or None when edges must be
+    measured: declared public ``bins``, or full resolution for an integer or date column whose
+    public bounds span at most :data:`FULL_RESOLUTION_MAX_TOKENS` values. Integer edges sit on
+    half-integers so every bin holds whole numbers."""
+    if not column.domain_public:
+        return None
+    integer = column.integer or column.kind is ColumnKind.DATETIME
+    if column.bins is not None:
+        edges = np.asarray(column.bins, dtype=np.float64)
+        return tuple(float(e) for e in (edges - 0.5 if integer else edges))
+    if column.bounds is None or not integer:
+        return None
+    low, high = column.bounds
+    if column.kind is ColumnKind.DATETIME:
+        lo, hi = _iso_days(low), _iso_days(high)
+    else:
+        lo, hi = math.ceil(float(low)), math.floor(float(high))  # type: ignore[arg-type]
+    if hi < lo or hi - lo + 1 > FULL_RESOLUTION_MAX_TOKENS:
+        return None
+    return tuple(float(v) - 0.5 for v in range(int(lo), int(hi) + 2))
 
 
 def check_synthesised_columns(schema: Schema, table: pd.DataFrame) -> None:
@@ -163,6 +198,19 @@ class CategoricalCodec:
             "missing_token": True,
             "domain_source": self.source,
         }
+
+
+def declared_categorical_codec(col: Column) -> CategoricalCodec:
+    """The codec of a column whose categories are declared public (no budget). Refuses a list
+    too long to learn (:data:`MAX_COLUMN_TOKENS`)."""
+    assert col.categories is not None
+    if len(col.categories) + 1 > MAX_COLUMN_TOKENS:
+        raise InvalidInputError(
+            f"column '{col.name}' declares {len(col.categories)} categories; at most "
+            f"{MAX_COLUMN_TOKENS - 1} can be learnt: generalise it (e.g. ZIP3, code chapters) "
+            "or drop it"
+        )
+    return CategoricalCodec(col.name, tuple(col.categories), False, SOURCE_DECLARED)
 
 
 # --------------------------------------------------------------------------------- numeric
@@ -392,8 +440,7 @@ class TableEncoder:
         rng: np.random.Generator,
     ) -> tuple[CategoricalCodec, list[StageSpend]]:
         if not column_needs_measurement(col):
-            assert col.categories is not None
-            return CategoricalCodec(col.name, tuple(col.categories), False, SOURCE_DECLARED), []
+            return declared_categorical_codec(col), []
         strings = _category_strings(values)
         if not private:
             exact = tuple(sorted(set(strings.dropna().tolist())))
@@ -413,6 +460,17 @@ class TableEncoder:
     ) -> tuple[NumericCodec, list[StageSpend]]:
         is_date = col.kind is ColumnKind.DATETIME
         integer = col.integer or is_date
+        declared_edges = _public_edges(col)
+        if declared_edges is not None:
+            codec = NumericCodec(
+                col.name,
+                declared_edges,
+                integer=col.integer,
+                datetime=is_date,
+                source=SOURCE_DECLARED,
+                edges_source="declared bins" if col.bins is not None else "full resolution",
+            )
+            return codec, []
         x = _to_days(values) if is_date else _to_numbers(values)
         x = x[~np.isnan(x)]
         levels = np.arange(1, n_bins) / n_bins

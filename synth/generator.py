@@ -54,18 +54,27 @@ from privacy.accounting import (
     PrivacyUnit,
     StageSpend,
     SubsampledGaussianEvent,
-    calibrate_noise_multiplier,
-    epsilon_for,
 )
+from privacy.accounting.composition import calibrate_noise_multiplier_with, epsilon_for_events
+from privacy.accounting.zcdp import gaussian_multiplier_for_rho, rho_for_epsilon
 from privacy.errors import InvalidInputError, PrivacyBudgetError, join_problems
-from privacy.schema import Schema
+from privacy.schema import ColumnKind, Schema
+from synth.domain import measure_domains
 from synth.encoding import TableEncoder, check_synthesised_columns
-from synth.model import AutoregressiveTabularModel, row_log_likelihood
+from synth.marginals import MarginalTarget, calibrate_to_marginals
+from synth.model import AutoregressiveTabularModel
+from synth.sampling import TableSampler
 
 __all__ = ["GRAD_SAMPLE_MODES", "DPGenerator", "TrainingConfig", "TrainingRecord"]
 
-GRAD_SAMPLE_MODES = ("hooks", "ghost", "functorch")
+GRAD_SAMPLE_MODES = ("hooks", "ghost")
+COLUMN_ORDERS = ("cardinality", "schema")
+LR_SCHEDULES = ("cosine", "constant")
 TRAINING_MECHANISM = "dp-sgd (poisson-subsampled gaussian, opacus)"
+TRAINING_WITH_MARGINALS = (
+    "dp-sgd (poisson-subsampled gaussian, opacus) + gaussian counts for the domains and 1-way "
+    "marginals, one accountant"
+)
 OPACUS_EPSILON_SLACK = 1.05
 
 ProgressFn = Callable[[str, int, int], None]
@@ -81,7 +90,20 @@ class TrainingConfig:
     of epsilon and delta spent measuring column domains when any column needs it (0 when none
     does). ``private=False`` trains without DP (only when explicitly asked; the record says so).
     ``grad_sample_mode`` is Opacus' per-sample-gradient engine ("ghost": ghost clipping, the
-    fastest here; "hooks": the reference implementation).
+    fastest here; "hooks": per-sample gradients materialised, the reference; both exact for
+    this model, see :mod:`synth.model`).
+
+    ``column_order`` is the model's factorisation order: "cardinality" puts columns with fewer
+    tokens first (what moved utility most on Adult), "schema" keeps the schema order.
+    ``first_columns`` go first whatever the order (a target, or columns that sampling will
+    condition on: conditioning on leading columns is exact). The order depends on the schema's
+    token counts only, never on the data beyond the DP-measured domain. ``lr_schedule``
+    "cosine" decays the learning rate to 0 over the logical steps (public schedule).
+
+    ``marginal_share`` (0 disables) is the share of the training budget, measured in zCDP
+    ``rho``, given to noisy 1-way marginals of every column (:mod:`synth.marginals`); the
+    model is then calibrated to them. The accountant composes that Gaussian event with the
+    DP-SGD steps, and the DP-SGD noise is calibrated so that the composition meets the target.
     """
 
     epochs: int = 10
@@ -90,12 +112,16 @@ class TrainingConfig:
     learning_rate: float = 2e-3
     max_grad_norm: float = 1.0
     domain_share: float = 0.1
-    accountant: AccountantKind = AccountantKind.PLD
-    embedding_dim: int = 16
-    hidden_dim: int = 128
+    accountant: AccountantKind = AccountantKind.PRV
+    hidden_dim: int = 256
     n_quantile_bins: int = 16
     private: bool = True
     grad_sample_mode: str = "ghost"
+    column_order: str = "cardinality"
+    first_columns: tuple[str, ...] = ()
+    lr_schedule: str = "cosine"
+    marginal_share: float = 0.3
+    calibration_particles: int = 50_000
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -103,7 +129,6 @@ class TrainingConfig:
             "epochs",
             "logical_batch_size",
             "max_physical_batch_size",
-            "embedding_dim",
             "hidden_dim",
             "n_quantile_bins",
         ):
@@ -120,6 +145,18 @@ class TrainingConfig:
             problems.append(f"accountant must be one of {[k.value for k in AccountantKind]}")
         if self.grad_sample_mode not in GRAD_SAMPLE_MODES:
             problems.append(f"grad_sample_mode must be one of {list(GRAD_SAMPLE_MODES)}")
+        if not isinstance(self.marginal_share, int | float) or not 0 <= self.marginal_share < 1:
+            problems.append("marginal_share must be in [0, 1)")
+        if not isinstance(self.calibration_particles, int) or self.calibration_particles < 100:
+            problems.append("calibration_particles must be an integer >= 100")
+        if self.column_order not in COLUMN_ORDERS:
+            problems.append(f"column_order must be one of {list(COLUMN_ORDERS)}")
+        if self.lr_schedule not in LR_SCHEDULES:
+            problems.append(f"lr_schedule must be one of {list(LR_SCHEDULES)}")
+        if not isinstance(self.first_columns, tuple) or not all(
+            isinstance(c, str) for c in self.first_columns
+        ):
+            problems.append("first_columns must be a tuple of column names")
         if problems:
             raise InvalidInputError(join_problems(problems))
 
@@ -132,11 +169,15 @@ class TrainingConfig:
             "max_grad_norm": self.max_grad_norm,
             "domain_share": self.domain_share,
             "accountant": self.accountant.value,
-            "embedding_dim": self.embedding_dim,
             "hidden_dim": self.hidden_dim,
             "n_quantile_bins": self.n_quantile_bins,
             "private": self.private,
             "grad_sample_mode": self.grad_sample_mode,
+            "column_order": self.column_order,
+            "first_columns": list(self.first_columns),
+            "lr_schedule": self.lr_schedule,
+            "marginal_share": self.marginal_share,
+            "calibration_particles": self.calibration_particles,
         }
 
 
@@ -153,10 +194,12 @@ class TrainingRecord:
     final_loss: float
     loss_curve: tuple[float, ...]
     seconds: float
+    step_seconds: float
     private: bool
     n_train_rows: int
     grad_sample_mode: str | None
     encoder: dict[str, Any] = field(default_factory=dict)
+    calibration: dict[str, Any] | None = None
     privacy_unit: PrivacyUnit = PrivacyUnit.ROW
 
     @property
@@ -187,9 +230,11 @@ class TrainingRecord:
             "final_loss": self.final_loss,
             "loss_curve": list(self.loss_curve),
             "seconds": self.seconds,
+            "seconds_per_logical_step": self.step_seconds,
             "n_train_rows": self.n_train_rows,
             "grad_sample_mode": self.grad_sample_mode,
             "encoder": self.encoder,
+            "calibration": self.calibration,
         }
 
 
@@ -197,19 +242,48 @@ class _RowNLL(nn.Module):
     """Negative token log-likelihood per row, reduced like a torch loss (Opacus' ghost
     clipping wrapper switches ``reduction`` to "none" to get the per-row losses)."""
 
-    def __init__(self) -> None:
+    def __init__(self, model: AutoregressiveTabularModel) -> None:
         super().__init__()
         self.reduction = "mean"
+        self.log_likelihood = model.log_likelihood  # a bound method, not a submodule
 
-    def forward(self, logits: list[torch.Tensor], codes: torch.Tensor) -> torch.Tensor:
-        nll = -row_log_likelihood(logits, codes)
+    def forward(self, logits: torch.Tensor, codes: torch.Tensor) -> torch.Tensor:
+        nll = -self.log_likelihood(logits, codes)
         if self.reduction == "none":
             return nll
         return nll.sum() if self.reduction == "sum" else nll.mean()
 
 
+def model_order(encoder: TableEncoder, config: TrainingConfig) -> np.ndarray:
+    """The model's column order as encoder column indices: ``config.first_columns`` first (in
+    the given order), then the rest by ``config.column_order``. Depends on the schema and the
+    token counts of the (public or DP-measured) domain only, so choosing it costs no budget."""
+    names = list(encoder.names)
+    unknown = [c for c in config.first_columns if c not in names]
+    if unknown:
+        raise InvalidInputError(f"first_columns names column(s) the generator does not learn: {unknown}")
+    first = [names.index(c) for c in dict.fromkeys(config.first_columns)]
+    rest = [i for i in range(len(names)) if i not in first]
+    if config.column_order == "cardinality":
+        rest.sort(key=lambda i: (encoder.cardinalities[i], i))
+    return np.array(first + rest, dtype=np.int64)
+
+
+def _set_learning_rate(
+    optimizer: torch.optim.Optimizer, config: TrainingConfig, done: int, total: int
+) -> None:
+    """Cosine decay from ``config.learning_rate`` to 0 over ``total`` steps (Loshchilov &
+    Hutter 2017, without restarts); a public schedule, so it costs no privacy."""
+    if config.lr_schedule != "cosine" or total <= 0:
+        return
+    lr = 0.5 * config.learning_rate * (1 + math.cos(math.pi * min(done, total) / total))
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+
+
 def _opacus_accountant(kind: AccountantKind) -> str:
-    return "prv" if kind is AccountantKind.PLD else "rdp"
+    # Opacus has no PLD accountant; its PRV is the closest (both compute the tight curve).
+    return "rdp" if kind is AccountantKind.RDP else "prv"
 
 
 class DPGenerator:
@@ -225,6 +299,7 @@ class DPGenerator:
         self.config = config if config is not None else TrainingConfig()
         self._encoder: TableEncoder | None = None
         self._model: AutoregressiveTabularModel | None = None
+        self._order: np.ndarray | None = None  # model position -> encoder column
         self.record: TrainingRecord | None = None
 
     # ------------------------------------------------------------------------------- fit
@@ -261,30 +336,53 @@ class DPGenerator:
         cfg = self.config
         n = len(table)
         started = time.perf_counter()
-        domain_budget: Budget | None = None
         train_budget: Budget | None = None
+        bounds_epsilon = threshold_delta = 0.0
         if cfg.private:
             if not isinstance(budget, Budget):
                 raise PrivacyBudgetError("private training needs a Budget (epsilon, delta)")
             budget.check_delta_for(n, PrivacyUnit.ROW)
             if budget.delta <= 0:
                 raise PrivacyBudgetError("DP-SGD needs delta > 0 (the Gaussian mechanism)")
-            if TableEncoder.columns_needing_measurement(self.schema):
-                if cfg.domain_share <= 0:
-                    raise PrivacyBudgetError(
-                        "some columns have no public domain and domain_share is 0: declare "
-                        "their domains public in the schema or set domain_share > 0"
-                    )
-                parts = budget.split({"domain": cfg.domain_share, "training": 1 - cfg.domain_share})
-                domain_budget, train_budget = parts["domain"], parts["training"]
-            else:
-                train_budget = budget
+            if cfg.marginal_share <= 0:
+                raise PrivacyBudgetError(
+                    "private training measures domains and marginals with a share of the "
+                    "budget: set marginal_share in (0, 1)"
+                )
+            needs = TableEncoder.columns_needing_measurement(self.schema)
+            if needs and cfg.domain_share <= 0:
+                raise PrivacyBudgetError(
+                    "some columns have no public domain and domain_share is 0: declare their "
+                    "domains public in the schema or set domain_share > 0"
+                )
+            if any(c.kind is not ColumnKind.CATEGORICAL and not c.domain_public for c in needs):
+                bounds_epsilon = cfg.domain_share * budget.epsilon
+            if any(c.kind is ColumnKind.CATEGORICAL for c in needs):
+                threshold_delta = cfg.domain_share * budget.delta
+            train_budget = Budget(budget.epsilon - bounds_epsilon, budget.delta - threshold_delta)
         seeds = [int(s) for s in rng.integers(0, 2**62, size=3)]
 
-        encoder = TableEncoder.fit(
-            self.schema, table, budget=domain_budget, rng=rng, n_quantile_bins=cfg.n_quantile_bins
-        )
-        codes = torch.from_numpy(encoder.encode(table))
+        marginal_event: SubsampledGaussianEvent | None = None
+        if cfg.private:
+            assert train_budget is not None
+            rho = rho_for_epsilon(train_budget.epsilon, train_budget.delta)
+            z = gaussian_multiplier_for_rho(cfg.marginal_share * rho)
+            measured = measure_domains(
+                self.schema, table, noise_multiplier=z, threshold_delta=threshold_delta,
+                bounds_epsilon=bounds_epsilon, rng=rng, n_quantile_bins=cfg.n_quantile_bins,
+            )
+            encoder, marginal_event = measured.encoder, measured.event
+            encoder_targets: list[MarginalTarget] | None = list(measured.targets)
+        else:
+            encoder = TableEncoder.fit(
+                self.schema, table, budget=None, rng=rng, n_quantile_bins=cfg.n_quantile_bins
+            )
+            encoder_targets = None
+        order = model_order(encoder, cfg)
+        codes_np = np.ascontiguousarray(encoder.encode(table)[:, order])
+        codes = torch.from_numpy(codes_np)
+        # Without DP the model is fitted to the exact table: calibration only corrects DP noise.
+        targets = [encoder_targets[i] for i in order] if encoder_targets is not None else None
 
         previous_threads = torch.get_num_threads()
         torch.set_num_threads(1)  # ENVIRONMENT.md: far faster on these shared 2-core machines
@@ -292,20 +390,25 @@ class DPGenerator:
             with torch.random.fork_rng(devices=[]):
                 torch.manual_seed(seeds[0])
                 model = AutoregressiveTabularModel(
-                    encoder.cardinalities,
-                    embedding_dim=cfg.embedding_dim,
-                    hidden_dim=cfg.hidden_dim,
+                    [encoder.cardinalities[i] for i in order], hidden_dim=cfg.hidden_dim
                 )
             if cfg.private:
                 assert train_budget is not None
-                result = self._train_private(model, codes, train_budget, seeds, progress)
+                result = self._train_private(
+                    model, codes, train_budget, seeds, progress, marginal_event
+                )
             else:
                 result = self._train_plain(model, codes, seeds, progress)
         finally:
             torch.set_num_threads(previous_threads)
 
         model.eval()
-        self._encoder, self._model = encoder, model
+        calibration = None
+        if targets is not None:
+            calibration = calibrate_to_marginals(
+                model, targets, rng=rng, n_particles=cfg.calibration_particles
+            )
+        self._encoder, self._model, self._order = encoder, model, order
         spends = encoder.spends + ((result["spend"],) if cfg.private else ())
         if cfg.private:
             assert budget is not None
@@ -325,10 +428,12 @@ class DPGenerator:
             final_loss=curve[-1] if curve else float("nan"),
             loss_curve=curve,
             seconds=time.perf_counter() - started,
+            step_seconds=result["loop_seconds"] / max(result["steps"], 1),
             private=cfg.private,
             n_train_rows=n,
             grad_sample_mode=cfg.grad_sample_mode if cfg.private else None,
             encoder=encoder.to_dict(),
+            calibration=calibration.to_dict() if calibration is not None else None,
         )
         return self.record
 
@@ -351,21 +456,27 @@ class DPGenerator:
         optimizer = torch.optim.Adam(model.parameters(), lr=cfg.learning_rate)
         model.train()
         curve: list[float] = []
+        loop_started = time.perf_counter()
         steps = 0
+        total_steps = cfg.epochs * len(loader)
         for epoch in range(1, cfg.epochs + 1):
             total, rows = 0.0, 0
             for (batch,) in loader:
                 optimizer.zero_grad()
-                nll = -row_log_likelihood(model(batch), batch)
+                nll = -model.log_likelihood(model(batch), batch)
                 nll.mean().backward()
                 optimizer.step()
                 steps += 1
+                _set_learning_rate(optimizer, cfg, steps, total_steps)
                 total += float(nll.detach().sum())
                 rows += batch.shape[0]
             curve.append(total / max(rows, 1))
             if progress is not None:
                 progress("train", epoch, cfg.epochs)
-        return {"curve": curve, "steps": steps, "q": min(cfg.logical_batch_size, n) / n}
+        return {
+            "curve": curve, "steps": steps, "q": min(cfg.logical_batch_size, n) / n,
+            "loop_seconds": time.perf_counter() - loop_started,
+        }
 
     def _train_private(
         self,
@@ -374,6 +485,7 @@ class DPGenerator:
         budget: Budget,
         seeds: list[int],
         progress: ProgressFn | None,
+        marginal_event: SubsampledGaussianEvent | None = None,
     ) -> dict[str, Any]:
         from opacus import PrivacyEngine
         from opacus.utils.batch_memory_manager import BatchMemoryManager
@@ -383,7 +495,9 @@ class DPGenerator:
         steps_per_epoch = math.ceil(n / cfg.logical_batch_size)
         q = 1.0 / steps_per_epoch  # what Opacus' DPDataLoader derives from this loader
         steps = cfg.epochs * steps_per_epoch
-        sigma = calibrate_noise_multiplier(
+        fixed = (marginal_event,) if marginal_event is not None else ()
+        sigma = calibrate_noise_multiplier_with(
+            fixed,
             target_epsilon=budget.epsilon,
             delta=budget.delta,
             sample_rate=q,
@@ -391,7 +505,7 @@ class DPGenerator:
             kind=cfg.accountant,
         )
         event = SubsampledGaussianEvent(sigma, q, steps)
-        accounted = epsilon_for(event, delta=budget.delta, kind=cfg.accountant)
+        accounted = epsilon_for_events((*fixed, event), delta=budget.delta, kind=cfg.accountant)
 
         sampler_gen = torch.Generator().manual_seed(seeds[1])
         noise_gen = torch.Generator().manual_seed(seeds[2])
@@ -406,7 +520,7 @@ class DPGenerator:
             made = engine.make_private(
                 module=model,
                 optimizer=optimizer,
-                criterion=_RowNLL(),
+                criterion=_RowNLL(model),
                 data_loader=loader,
                 noise_multiplier=sigma,
                 max_grad_norm=cfg.max_grad_norm,
@@ -429,6 +543,7 @@ class DPGenerator:
             dp_optimizer.attach_step_hook(engine.accountant.get_optimizer_hook_fn(sample_rate=q))
 
         curve: list[float] = []
+        loop_started = time.perf_counter()
         done = 0
         total, rows = 0.0, 0
         dp_model.train()
@@ -458,7 +573,7 @@ class DPGenerator:
                         loss = criterion(logits, batch) * weight
                         nll_sum = float(loss.loss_per_sample.detach().sum())
                     else:
-                        nll = -row_log_likelihood(logits, batch) * weight
+                        nll = -model.log_likelihood(logits, batch) * weight
                         loss = nll.mean()
                         nll_sum = float(nll.detach().sum())
                     loss.backward()
@@ -468,6 +583,7 @@ class DPGenerator:
                     if dp_optimizer._is_last_step_skipped:
                         continue  # a physical micro-batch inside a logical batch
                     done += 1
+                    _set_learning_rate(optimizer, cfg, done, steps)
                     if done % steps_per_epoch == 0:
                         curve.append(total / max(rows, 1))
                         total, rows = 0.0, 0
@@ -498,9 +614,11 @@ class DPGenerator:
             stage="training",
             epsilon=accounted,
             delta=budget.delta,
-            mechanism=TRAINING_MECHANISM,
+            mechanism=TRAINING_MECHANISM if marginal_event is None else TRAINING_WITH_MARGINALS,
             detail={
                 "noise_multiplier": sigma,
+                "marginal_noise_multiplier": marginal_event.noise_multiplier if marginal_event else None,
+                "composition": "the accountant composes every event listed here",
                 "sample_rate": q,
                 "steps": steps,
                 "epochs": cfg.epochs,
@@ -518,7 +636,10 @@ class DPGenerator:
                 "secure_mode": False,
             },
         )
-        return {"curve": curve, "steps": steps, "q": q, "sigma": sigma, "spend": spend}
+        return {
+            "curve": curve, "steps": steps, "q": q, "sigma": sigma, "spend": spend,
+            "loop_seconds": time.perf_counter() - loop_started,
+        }
 
     # ------------------------------------------------------------------- after training
 
@@ -531,21 +652,21 @@ class DPGenerator:
     def encoder(self) -> TableEncoder:
         return self._fitted()[0]
 
-    def sample(self, n: int, *, rng: np.random.Generator) -> pd.DataFrame:
+    def sampler(self) -> TableSampler:
+        """A :class:`synth.sampling.TableSampler` over the trained model: conditional and
+        rebalanced sampling, validators, and the counts of what sampling did. Sampling is
+        post-processing of the trained model: it spends no budget."""
+        encoder, model = self._fitted()
+        assert self._order is not None
+        return TableSampler(model, encoder, column_order=self._order)
+
+    def sample(self, n: int | None = None, *, rng: np.random.Generator, **options: Any) -> pd.DataFrame:
         """``n`` synthetic rows: ``schema.synthesised`` columns in schema order. Integer numeric
         columns are ``Int64``, other numeric ``float64``, categorical and date (ISO) columns
         ``str``; the ``__missing__`` token decodes to a missing value, ``__other__`` stays as
-        that literal."""
-        encoder, model = self._fitted()
-        if not isinstance(n, int | np.integer) or isinstance(n, bool) or n < 0:
-            raise InvalidInputError("n must be a non-negative integer")
-        previous_threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            codes = model.sample(int(n), rng)
-        finally:
-            torch.set_num_threads(previous_threads)
-        return encoder.decode(codes, rng)
+        that literal. ``options`` (conditions, boost, validators, ...) are those of
+        :meth:`synth.sampling.TableSampler.sample`; :meth:`sampler` also gives the counts."""
+        return self.sampler().sample(n, rng=rng, **options).table
 
     def log_prob(self, rows: pd.DataFrame) -> np.ndarray:
         """Exact per-row token log-likelihood (natural log) under the trained model, shape
@@ -554,12 +675,13 @@ class DPGenerator:
         encoder, model = self._fitted()
         if not isinstance(rows, pd.DataFrame):
             raise InvalidInputError("rows must be a pandas DataFrame")
-        codes = torch.from_numpy(encoder.encode(rows))
+        assert self._order is not None
+        codes = torch.from_numpy(np.ascontiguousarray(encoder.encode(rows)[:, self._order]))
         out = np.empty(codes.shape[0], dtype=np.float64)
         with torch.no_grad():
             for start in range(0, codes.shape[0], 8192):
                 batch = codes[start : start + 8192]
                 out[start : start + batch.shape[0]] = (
-                    row_log_likelihood(model(batch), batch).double().numpy()
+                    model.log_likelihood(model(batch), batch).double().numpy()
                 )
         return out

@@ -1,5 +1,6 @@
 """The real pipeline end to end on a small generated hospital table (integration tests)."""
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -11,7 +12,14 @@ from clearance.demo_data import demo_schema
 from clearance.pipeline import run_release
 from clearance.policy import preset_text
 from clearance.release import verify_release
-from privacy.accounting import AccountantKind, SubsampledGaussianEvent, epsilon_for
+from privacy.accounting import (
+    AccountantKind,
+    BudgetExceededError,
+    BudgetLedger,
+    SubsampledGaussianEvent,
+)
+from privacy.accounting.composition import epsilon_for_events
+from privacy.errors import InvalidInputError
 from reports import Status, validate_report_dict
 
 FAST = TrainingSettings(epochs=3, logical_batch_size=128, max_physical_batch_size=128)
@@ -72,10 +80,13 @@ def test_reported_epsilon_is_the_accountants_and_within_the_request(released):
     assert privacy["unit"] == "entity"
     training = next(s for s in privacy["stages"] if s["stage"] == "training")
     detail = training["detail"]
-    recomputed = epsilon_for(
-        SubsampledGaussianEvent(detail["noise_multiplier"], detail["sample_rate"], detail["steps"]),
-        delta=training["delta"],
-        kind=AccountantKind(detail["accountant"]),
+    events = [
+        SubsampledGaussianEvent(detail["noise_multiplier"], detail["sample_rate"], detail["steps"])
+    ]
+    if detail.get("marginal_noise_multiplier"):  # noisy 1-way marginals, composed with DP-SGD
+        events.insert(0, SubsampledGaussianEvent(detail["marginal_noise_multiplier"], 1.0, 1))
+    recomputed = epsilon_for_events(
+        events, delta=training["delta"], kind=AccountantKind(detail["accountant"])
     )
     assert training["epsilon"] == pytest.approx(recomputed, rel=1e-6)
     assert sum(s["epsilon"] for s in privacy["stages"]) == pytest.approx(privacy["epsilon"])
@@ -195,3 +206,68 @@ def test_report_shows_real_table_risk_beside_attacks_on_the_release(released):
     assert "residual" in text
     coverage = str(outcome.report.section("coverage"))
     assert "re-identification risk of the real table" in coverage
+
+
+def test_the_dataset_ledger_adds_up_runs_and_refuses_an_overspend(released, detector):
+    """Invariant 8: the run's spend is in the ledger next to the input, and a run that would
+    take the dataset past its limit is refused before any work (nothing written)."""
+    outcome, out, table = released
+    data = out.parent / "admissions.csv"
+    ledger_file = out.parent / "admissions.csv.clearance-ledger.json"
+    assert ledger_file.exists()
+    status = BudgetLedger.open(ledger_file, fingerprint=outcome.report.provenance.input_sha256).status()
+    privacy = json.loads((out / "report.json").read_text())["results"]["privacy"]
+    assert status.epsilon_spent == pytest.approx(privacy["epsilon"])
+    assert status.epsilon_reserved == 0
+    before = ledger_file.read_bytes()
+    config = _config(out.parent, data, out.parent / "schema.json", out_dir=out.parent / "second",
+                     epsilon=4.0)
+    with pytest.raises(BudgetExceededError, match="limit"):
+        run_release(config, detector=detector)
+    assert ledger_file.read_bytes() == before
+    assert not (out.parent / "second").exists()
+
+
+def test_boost_rules_and_several_rows_per_patient(tmp_path, demo_table, detector):
+    """--boost releases exactly the requested share of a rare class (conditional sampling),
+    --rule drops the rows that break it (counted), and with up to 2 rows per patient the
+    reported guarantee is per patient through the group-privacy conversion."""
+    data, schema = _inputs(tmp_path, demo_table)
+    config = _config(
+        tmp_path, data, schema, epsilon=2.0, max_rows_per_entity=2,
+        boost=("readmitted_30d", "yes", 0.4), rules=("discharge_date >= admission_date",),
+    )
+    outcome = run_release(config, detector=detector)
+    out = outcome.release_dir or outcome.rejected_dir
+    results = json.loads((out / "report.json").read_text())["results"]
+    privacy = results["privacy"]
+    assert privacy["rows_per_unit_max"] == 2 and privacy["unit"] == "entity"
+    assert privacy["epsilon"] <= 2.0 + 1e-9
+    assert privacy["row_epsilon"] == pytest.approx(privacy["epsilon"] / 2)
+    assert results["contribution_bound"]["max_rows_per_entity"] == 2
+    sampling = results["sampling"]
+    boosted = sampling["boost"]
+    assert boosted["achieved_share"] == pytest.approx(0.4, abs=0.5 / results["synthetic_rows"])
+    assert "yes" not in json.dumps(sampling)  # the class itself is not recorded
+    rule_drops = {k: v for k, v in sampling["validation"]["dropped_by_validator"].items()
+                  if "discharge_date" in k}
+    assert rule_drops, sampling["validation"]
+    if outcome.release_dir is not None:
+        import pandas as pd
+
+        synthetic = pd.read_csv(outcome.release_dir / "synthetic.csv")
+        assert (synthetic["readmitted_30d"] == "yes").mean() == pytest.approx(0.4, abs=1e-3)
+        both = synthetic[["admission_date", "discharge_date"]].dropna()
+        assert (pd.to_datetime(both["discharge_date"]) >= pd.to_datetime(both["admission_date"])).all()
+
+
+def test_a_bad_rule_or_boost_is_refused_before_training(tmp_path, demo_table, detector):
+    data, schema = _inputs(tmp_path, demo_table)
+    for overrides in ({"rules": ("discharge_date >= no_such_column",)},
+                      {"boost": ("charges", "1", 0.2)}):
+        with pytest.raises(InvalidInputError, match="rule|boost"):
+            run_release(_config(tmp_path, data, schema, **overrides), detector=detector)
+    ledger = tmp_path / "admissions.csv.clearance-ledger.json"
+    fingerprint = hashlib.sha256(data.read_bytes()).hexdigest()
+    status = BudgetLedger.open(ledger, fingerprint=fingerprint).status()
+    assert status.epsilon_spent == 0 and status.epsilon_reserved == 0  # cancelled: nothing spent

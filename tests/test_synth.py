@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from privacy.accounting import AccountantKind, Budget, SubsampledGaussianEvent, epsilon_for
+from privacy.accounting import AccountantKind, Budget, SubsampledGaussianEvent
+from privacy.accounting.composition import epsilon_for_events
 from privacy.errors import InvalidInputError, PrivacyBudgetError
 from privacy.schema import Column, ColumnKind, ColumnRole, Schema
 from synth import (
@@ -96,7 +97,7 @@ def high_eps() -> tuple[DPGenerator, TrainingRecord, pd.DataFrame, list[tuple[st
     table = make_table(2_000, seed=0)
     calls: list[tuple[str, int, int]] = []
     cfg = TrainingConfig(
-        epochs=3, logical_batch_size=64, learning_rate=1e-2, accountant=AccountantKind.RDP
+        epochs=3, logical_batch_size=64, learning_rate=5e-2, accountant=AccountantKind.RDP
     )
     gen, record = _train(table, Budget(50.0, 1e-5), cfg, progress=calls)
     return gen, record, table, calls
@@ -161,8 +162,9 @@ def test_encoder_round_trip_with_declared_domains() -> None:
     # every column has a missing token; declared categories have no "other" token
     assert enc.codecs[0].tokens == ("p", "q", "r", MISSING_TOKEN)
     assert all(c.missing_code == c.n_tokens - 1 for c in enc.codecs)
-    # declared domains cost nothing; the numeric bin edges (DP quantiles) do
-    assert [s.detail["column"] for s in enc.spends] == ["i", "f", "d"]
+    # declared domains cost nothing, nor does an integer range of at most 256 values (one
+    # token per value, no data-dependent edge); DP quantile edges inside other bounds do
+    assert [s.detail["column"] for s in enc.spends] == ["f", "d"]
     assert all(s.stage == "domain" and s.delta == 0 for s in enc.spends)
     assert math.fsum(s.epsilon for s in enc.spends) <= 2.0 + 1e-12
 
@@ -216,8 +218,9 @@ def test_encoder_splits_the_domain_budget_evenly() -> None:
     per_column: dict[str, float] = {}
     for s in enc.spends:
         per_column[s.detail["column"]] = per_column.get(s.detail["column"], 0.0) + s.epsilon
-    # measured: age (edges), ward (categories), score (bounds + edges), admitted (edges)
-    assert per_column == pytest.approx({"age": 1.0, "ward": 1.0, "score": 1.0, "admitted": 1.0})
+    # measured: ward (categories), score (bounds + edges), admitted (edges); age (0-100,
+    # integer, public) has one token per value and costs nothing
+    assert per_column == pytest.approx({"ward": 4 / 3, "score": 4 / 3, "admitted": 4 / 3})
     assert [s.delta for s in enc.spends if s.detail["column"] == "ward"] == [1e-6]
     assert sum(s.delta for s in enc.spends) <= 1e-6
     assert RARE not in enc.codecs[3].categories
@@ -268,9 +271,14 @@ def test_record_spends_stay_within_budget_and_match_the_accountant(high_eps, def
         assert record.delta <= budget.delta * (1 + 1e-12)
         stages = [s.stage for s in record.spends]
         assert stages.count("training") == 1 and set(stages) == {"domain", "training"}
-        train_budget = budget.split({"domain": cfg.domain_share, "training": 1 - cfg.domain_share})[
-            "training"
-        ]
+        # the domain stage spends domain_share of epsilon (approximate bounds of "score") and of
+        # delta (the category threshold of "ward"); the rest goes to one accountant
+        train_budget = Budget(
+            budget.epsilon * (1 - cfg.domain_share), budget.delta * (1 - cfg.domain_share)
+        )
+        domain = [s for s in record.spends if s.stage == "domain"]
+        assert math.fsum(s.epsilon for s in domain) == pytest.approx(budget.epsilon * cfg.domain_share)
+        assert math.fsum(s.delta for s in domain) == pytest.approx(budget.delta * cfg.domain_share)
         spend = record.training_spend
         assert spend is not None
         n = len(table)
@@ -278,8 +286,12 @@ def test_record_spends_stay_within_budget_and_match_the_accountant(high_eps, def
         assert record.sample_rate == 1 / steps_per_epoch
         assert record.steps == cfg.epochs * steps_per_epoch
         assert spend.detail["steps"] == record.steps
-        expected = epsilon_for(
-            SubsampledGaussianEvent(record.noise_multiplier, record.sample_rate, record.steps),
+        # the Gaussian counts behind the domains and marginals, and DP-SGD, in one accountant
+        expected = epsilon_for_events(
+            (
+                SubsampledGaussianEvent(spend.detail["marginal_noise_multiplier"], 1.0, 1),
+                SubsampledGaussianEvent(record.noise_multiplier, record.sample_rate, record.steps),
+            ),
             delta=train_budget.delta,
             kind=cfg.accountant,
         )
@@ -425,3 +437,18 @@ def test_fit_rejects_bad_input_without_echoing_values() -> None:
     with pytest.raises(InvalidInputError):
         TrainingConfig(grad_sample_mode="magic")
     assert all(secret not in e for e in errors)
+
+
+def test_opacus_runs_prv_for_prv_and_pld() -> None:
+    """Opacus' own accountant (checked after training) is PRV for our PRV and PLD, RDP for RDP;
+    PRV is the default of the generator and of a run."""
+    from clearance.config import RunConfig
+    from synth.generator import _opacus_accountant
+
+    assert TrainingConfig().accountant is AccountantKind.PRV
+    assert RunConfig(input_path="in.csv", out_dir="out", epsilon=1.0).accountant is (
+        AccountantKind.PRV
+    )
+    assert _opacus_accountant(AccountantKind.PRV) == "prv"
+    assert _opacus_accountant(AccountantKind.PLD) == "prv"
+    assert _opacus_accountant(AccountantKind.RDP) == "rdp"
