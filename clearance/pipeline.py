@@ -277,9 +277,8 @@ def _run_stages(
 
     with clock("train"):
         settings = config.training
-        n_train_units = record.bound.n_entities if record.bound is not None else len(train)
-        record.plan = plan_batch_size(
-            n_train_units,
+        record.plan = plan_batch_size(  # DP-SGD samples training rows (entities are bounded)
+            len(train),
             epsilon=training_budget.epsilon,
             delta=training_budget.delta,
             epochs=settings.epochs,
