@@ -17,13 +17,13 @@ from privacy.errors import InvalidInputError, PrivacyBudgetError, join_problems
 class TrainingSettings:
     """Generator training settings the user may tune; defaults fit a 2-core laptop."""
 
-    epochs: int = 20
+    epochs: int = 25
     logical_batch_size: int | None = None  # None: the planner's choice (privacy.accounting.planner)
     max_physical_batch_size: int = 2048
     learning_rate: float | None = None  # None: scaled to the batch size by the planner
     max_grad_norm: float = 1.0
     domain_share: float = 0.1
-    marginal_share: float = 0.3
+    marginal_share: float = 0.4
 
 
 @dataclass(frozen=True)
