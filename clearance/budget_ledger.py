@@ -26,31 +26,26 @@ DEFAULT_DATASET_DELTA_RUNS = 4
 
 
 class LedgerReservation:
-    """One run's reservation; a no-op when the run uses no ledger."""
+    """One run's reservation in its dataset's ledger."""
 
-    def __init__(self, ledger: BudgetLedger | None, run_id: str) -> None:
+    def __init__(self, ledger: BudgetLedger, run_id: str) -> None:
         self._ledger = ledger
         self.run_id = run_id
         self._training_started = False
         self._committed = False
-        self.status: dict[str, Any] | None = None
 
     def training_started(self) -> None:
         """From now on a failure keeps the reservation: private data reached the training."""
         self._training_started = True
 
-    def commit(self, epsilon: float, delta: float) -> dict[str, Any] | None:
-        """Record the actual spend; returns the ledger's status for the report (None without
-        a ledger)."""
-        if self._ledger is None:
-            return None
+    def commit(self, epsilon: float, delta: float) -> dict[str, Any]:
+        """Record the actual spend; returns the ledger's status for the report."""
         status = self._ledger.commit(self.run_id, epsilon=epsilon, delta=delta)
         self._committed = True
-        self.status = {"path": self._ledger.path.name, **status.to_dict()}
-        return self.status
+        return {"path": self._ledger.path.name, **status.to_dict()}
 
     def abandon(self) -> None:
-        if self._ledger is None or self._committed or self._training_started:
+        if self._committed or self._training_started:
             return
         self._ledger.release_reservation(
             self.run_id, reason="the run stopped before training; no DP output was computed"
@@ -67,9 +62,6 @@ def reserve_run_budget(
     is smaller than the request, before any work is done.
     """
     run_id = uuid.uuid4().hex
-    if not config.use_ledger:
-        yield LedgerReservation(None, run_id)
-        return
     path = ledger_path_for(config.input_path, config.ledger_dir, fingerprint=input_sha256)
     if path.exists():
         ledger = BudgetLedger.open(path, fingerprint=input_sha256)

@@ -52,7 +52,6 @@ class RunConfig:
     sampling_fraction: float | None = None  # share of the population the input holds (risk models)
     max_rows_per_entity: int = 1  # rows kept per entity (patient) when the schema has an entity id
     ledger_dir: Path | None = None  # None: the ledger sits next to the input file
-    use_ledger: bool = True  # False only for tables that are not files (API callers, tests)
     dataset_epsilon_limit: float | None = None  # limit of a NEW ledger (default: see ledger.py)
     dataset_delta_limit: float | None = None
     boost: tuple[str, str, float] | None = None  # (column, class, share) of the released rows

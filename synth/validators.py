@@ -46,7 +46,13 @@ import pandas as pd
 
 from privacy.errors import InvalidInputError, join_problems
 from privacy.schema import ColumnKind
-from synth.encoding import OTHER_TOKEN, CategoricalCodec, NumericCodec, TableEncoder
+from synth.encoding import (
+    OTHER_TOKEN,
+    CategoricalCodec,
+    NumericCodec,
+    TableEncoder,
+    _category_strings,
+)
 from synth.encoding import _to_days as _days
 
 __all__ = [
@@ -104,17 +110,6 @@ class RowValidator(Protocol):
 # ------------------------------------------------------------------------------ parsing values
 
 
-def _category_string(value: Any) -> str:
-    """The encoder's canonical string of a category value (integral floats print as ints)."""
-    if (
-        isinstance(value, float | np.floating)
-        and math.isfinite(value)
-        and float(value).is_integer()
-    ):
-        return str(int(value))
-    return str(value)
-
-
 def _numbers(values: pd.Series) -> np.ndarray:
     if pd.api.types.is_bool_dtype(values):  # True/False are not plausible numbers here
         return np.full(len(values), np.nan)
@@ -155,20 +150,10 @@ class CategoryDomainValidator:
         return (self.column,)
 
     def passes(self, table: pd.DataFrame) -> np.ndarray:
-        values = table[self.column].reset_index(drop=True)
-        missing = values.isna().to_numpy()
+        strings = _category_strings(table[self.column].reset_index(drop=True))
+        missing = strings.isna().to_numpy()
         allowed = set(self.categories) | ({OTHER_TOKEN} if self.allow_other else set())
-        if isinstance(values.dtype, pd.StringDtype):
-            inside = values.isin(allowed).to_numpy(dtype=bool, na_value=False)
-        else:
-            inside = np.fromiter(
-                (
-                    (not m) and _category_string(v) in allowed
-                    for v, m in zip(values.tolist(), missing, strict=True)
-                ),
-                dtype=bool,
-                count=len(values),
-            )
+        inside = strings.isin(allowed).to_numpy(dtype=bool)
         return np.where(missing, self.allow_missing, inside)
 
 

@@ -205,11 +205,8 @@ def inference_attack(
         parameters=parameters,
         n_attacks=int(n_attacks),
         attack_successes=successes["ori"],
-        attack_trials=int(n_attacks),
         baseline_successes=baseline,
-        baseline_trials=int(n_attacks),
         control_successes=successes["control"],
-        control_trials=int(n_attacks),
         confidence=float(confidence),
     )
 

@@ -113,11 +113,8 @@ def linkability_attack(
         parameters=parameters,
         n_attacks=int(n_attacks),
         attack_successes=successes["ori"],
-        attack_trials=int(n_attacks),
         baseline_successes=baseline_successes,
-        baseline_trials=int(n_attacks),
         control_successes=successes["control"],
-        control_trials=int(n_attacks),
         confidence=float(confidence),
     )
 

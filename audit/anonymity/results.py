@@ -256,16 +256,20 @@ class PrivacyAttackResult:
         parameters: tuple[tuple[str, ParameterValue], ...],
         n_attacks: int,
         attack_successes: int,
-        attack_trials: int,
         baseline_successes: int,
-        baseline_trials: int,
         control_successes: int,
-        control_trials: int,
+        attack_trials: int | None = None,
+        baseline_trials: int | None = None,
+        control_trials: int | None = None,
         confidence: float = 0.95,
         notes: tuple[str, ...] = (),
     ) -> PrivacyAttackResult:
         """Build a result from its counts: Wilson intervals, the residual risk, and notes that
-        say when the attack did not beat its baseline or the control always succeeded."""
+        say when the attack did not beat its baseline or the control always succeeded. Each
+        trial count defaults to ``n_attacks`` (one guess per attack)."""
+        attack_trials = n_attacks if attack_trials is None else attack_trials
+        baseline_trials = n_attacks if baseline_trials is None else baseline_trials
+        control_trials = n_attacks if control_trials is None else control_trials
         counts = (
             attack_successes,
             attack_trials,
