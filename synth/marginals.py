@@ -38,6 +38,8 @@ __all__ = [
 
 #: Log-offset that stands for "never": exp(-60) is below float64 resolution against 1.
 NEVER = -60.0
+#: Particles x tokens of the widest column held at once while calibrating (float64 logits).
+MAX_CALIBRATION_ELEMENTS = 25_000_000
 #: Largest relative log-offset between two groups of a column (a factor e^2 in odds). A column
 #: nearly determined by earlier ones cannot move its marginal without breaking that dependency
 #: (one-pass raking adjusts only the later column), so its correction is bounded.
@@ -111,15 +113,19 @@ def calibrate_to_marginals(
         target = np.asarray(targets[j].probabilities, dtype=np.float64)
         one_hot = np.zeros((group.size, target.size))
         one_hot[np.arange(group.size), group] = 1.0
-        lg = logits.numpy()
-        lg = lg - lg.max(axis=1, keepdims=True)
+        lg = logits.numpy().astype(np.float64)
+        # Unnormalised probabilities, computed once: an offset per token multiplies a column
+        # of them, so each iteration is two matrix-vector products, not a softmax.
+        w0 = np.exp(lg - lg.max(axis=1, keepdims=True))
         live = target > 0
         b = np.where(live, 0.0, NEVER)  # one offset per group
         log_t = np.log(np.where(live, target, 1.0))
 
         def group_marginal(offsets: np.ndarray) -> np.ndarray:
-            w = np.exp(lg + offsets[group])
-            return (w / w.sum(axis=1, keepdims=True)).mean(axis=0) @ one_hot
+            scale = np.exp(offsets[group])
+            row_total = np.maximum(w0 @ scale, np.finfo(np.float64).tiny)
+            token_share = scale * ((1.0 / row_total) @ w0) / w0.shape[0]
+            return token_share @ one_hot
 
         for it in range(iterations):
             m = group_marginal(b)
@@ -134,7 +140,11 @@ def calibrate_to_marginals(
         biases[j] = b[group]
         return logits + torch.from_numpy(b[group])
 
-    model.sample(n_particles, rng, adjust=adjust)
+    # One batch, so every column's offsets are fitted on all particles at once (sampling in
+    # chunks would fit each chunk separately and keep the last); a very wide column lowers the
+    # particle count so the logits stay within memory.
+    particles = max(1, min(n_particles, MAX_CALIBRATION_ELEMENTS // max(model.cardinalities)))
+    model.sample(particles, rng, adjust=adjust, batch_size=particles)
     model.logit_bias = torch.from_numpy(np.concatenate(biases)).float()
     del offsets
-    return MarginalCalibration(n_particles, tuple(before), tuple(after))
+    return MarginalCalibration(particles, tuple(before), tuple(after))
