@@ -360,61 +360,7 @@ def distance_to_closest_record_attack(
     if len(synthetic) > max_synthetic_rows:
         take = np.sort(rng.choice(len(synthetic), size=max_synthetic_rows, replace=False))
         synthetic = synthetic.iloc[take]
-    dates = set(datetime)
-
-    syn_num: list[np.ndarray] = []
-    mem_num: list[np.ndarray] = []
-    non_num: list[np.ndarray] = []
-    for col in num_cols:
-        s = column_floats(synthetic[col], is_date=col in dates)
-        finite = s[np.isfinite(s)]
-        scale = _robust_range(finite)
-        centre = float(np.median(finite)) if finite.size else 0.0
-        for out, values in (
-            (syn_num, s),
-            (mem_num, column_floats(members[col], is_date=col in dates)),
-            (non_num, column_floats(non_members[col], is_date=col in dates)),
-        ):
-            scaled = np.clip((values - centre) / scale, -_NUMERIC_CLIP, _NUMERIC_CLIP)
-            out.append(np.where(np.isnan(values), _MISSING_SENTINEL, scaled))
-    syn_cat: list[np.ndarray] = []
-    mem_cat: list[np.ndarray] = []
-    non_cat: list[np.ndarray] = []
-    for col in cat_cols:
-        labels = column_labels(synthetic[col])
-        index = pd.Index(pd.unique(labels.dropna()))
-        missing_code = len(index)
-        for out, series, is_synthetic in (
-            (syn_cat, labels, True),
-            (mem_cat, column_labels(members[col]), False),
-            (non_cat, column_labels(non_members[col]), False),
-        ):
-            codes = index.get_indexer(series).astype(np.int64)
-            codes[series.isna().to_numpy()] = missing_code
-            if not is_synthetic:
-                codes[codes < 0] = -1  # a value the synthetic table never shows matches nothing
-            out.append(codes)
-
-    def stack(parts: list[np.ndarray], n: int, dtype: type) -> np.ndarray:
-        return np.column_stack(parts).astype(dtype) if parts else np.empty((n, 0), dtype)
-
-    s_num = stack(syn_num, len(synthetic), np.float64)
-    s_cat = stack(syn_cat, len(synthetic), np.int64)
-    n_cols = len(num_cols) + len(cat_cols)
-    dist: list[np.ndarray] = []
-    for t_num, t_cat, n in (
-        (
-            stack(mem_num, len(members), np.float64),
-            stack(mem_cat, len(members), np.int64),
-            len(members),
-        ),
-        (
-            stack(non_num, len(non_members), np.float64),
-            stack(non_cat, len(non_members), np.int64),
-            len(non_members),
-        ),
-    ):
-        dist.append(_nearest_gower(t_num, t_cat, s_num, s_cat, n_targets=n) / n_cols)
+    dist = _closest_distances(synthetic, [members, non_members], num_cols, cat_cols, set(datetime))
     return likelihood_attack(
         member_scores=-dist[0],
         non_member_scores=-dist[1],
@@ -424,6 +370,89 @@ def distance_to_closest_record_attack(
         confidence=confidence,
         notes=_DCR_NOTE,
     )
+
+
+def closest_record_distances(
+    synthetic: pd.DataFrame,
+    targets: pd.DataFrame,
+    *,
+    numeric: Sequence[str] | None = None,
+    categorical: Sequence[str] | None = None,
+    datetime: Sequence[str] = (),
+) -> np.ndarray:
+    """Gower distance (in [0, 1]) from each row of ``targets`` to its nearest row of
+    ``synthetic``, with the column handling of :func:`distance_to_closest_record_attack`.
+
+    A black-box score for generators that can only sample: a row the generator memorised
+    reappears in its samples at distance 0.
+    """
+    _check_tables({"synthetic": synthetic, "targets": targets})
+    num_cols, cat_cols = _dcr_columns(synthetic, numeric, categorical, datetime)
+    lacking = sorted(set(num_cols + cat_cols) - set(targets.columns))
+    if lacking:
+        raise InvalidInputError(f"targets lack {lacking}")
+    return _closest_distances(synthetic, [targets], num_cols, cat_cols, set(datetime))[0]
+
+
+def _closest_distances(
+    synthetic: pd.DataFrame,
+    tables: list[pd.DataFrame],
+    num_cols: list[str],
+    cat_cols: list[str],
+    dates: set[str],
+) -> list[np.ndarray]:
+    """Per table, the mean per-column distance of each row to its nearest synthetic row."""
+    syn_num: list[np.ndarray] = []
+    tab_num: list[list[np.ndarray]] = [[] for _ in tables]
+    for col in num_cols:
+        s = column_floats(synthetic[col], is_date=col in dates)
+        finite = s[np.isfinite(s)]
+        scale = _robust_range(finite)
+        centre = float(np.median(finite)) if finite.size else 0.0
+        syn_num.append(_scaled(s, centre, scale))
+        for parts, table in zip(tab_num, tables, strict=True):
+            values = column_floats(table[col], is_date=col in dates)
+            parts.append(_scaled(values, centre, scale))
+    syn_cat: list[np.ndarray] = []
+    tab_cat: list[list[np.ndarray]] = [[] for _ in tables]
+    for col in cat_cols:
+        labels = column_labels(synthetic[col])
+        index = pd.Index(pd.unique(labels.dropna()))
+        syn_cat.append(_category_codes(labels, index, is_synthetic=True))
+        for parts, table in zip(tab_cat, tables, strict=True):
+            parts.append(_category_codes(column_labels(table[col]), index, is_synthetic=False))
+
+    def stack(parts: list[np.ndarray], n: int, dtype: type) -> np.ndarray:
+        return np.column_stack(parts).astype(dtype) if parts else np.empty((n, 0), dtype)
+
+    s_num = stack(syn_num, len(synthetic), np.float64)
+    s_cat = stack(syn_cat, len(synthetic), np.int64)
+    n_cols = len(num_cols) + len(cat_cols)
+    return [
+        _nearest_gower(
+            stack(nums, len(table), np.float64),
+            stack(cats, len(table), np.int64),
+            s_num,
+            s_cat,
+            n_targets=len(table),
+        )
+        / n_cols
+        for nums, cats, table in zip(tab_num, tab_cat, tables, strict=True)
+    ]
+
+
+def _scaled(values: np.ndarray, centre: float, scale: float) -> np.ndarray:
+    out = np.clip((values - centre) / scale, -_NUMERIC_CLIP, _NUMERIC_CLIP)
+    return np.where(np.isnan(values), _MISSING_SENTINEL, out)
+
+
+def _category_codes(series: pd.Series, index: pd.Index, *, is_synthetic: bool) -> np.ndarray:
+    """Codes over the synthetic table's labels; missing is a code of its own."""
+    codes = index.get_indexer(series).astype(np.int64)
+    codes[series.isna().to_numpy()] = len(index)
+    if not is_synthetic:
+        codes[codes < 0] = -1  # a value the synthetic table never shows matches nothing
+    return codes
 
 
 def balanced_targets(

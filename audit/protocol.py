@@ -38,3 +38,20 @@ class SupportsLogProb(Protocol):
 @runtime_checkable
 class AuditableGenerator(SupportsSample, SupportsLogProb, Protocol):
     """A trained generator the auditor can sample from and score rows with."""
+
+
+@runtime_checkable
+class GeneratorTrainer(Protocol):
+    """What the canary and membership audits need: "train a fresh generator on this table with
+    this configuration and this randomness".
+
+    Every call must use the configuration of the release under audit (the same architecture,
+    epochs, batch size, clipping and privacy budget; invariant 5: audit models are trained
+    separately, with the identical configuration, and never influence the release). The
+    returned generator must sample (:class:`SupportsSample`); when it also scores rows
+    (:class:`SupportsLogProb`) the audit is white-box, otherwise black-box on its samples.
+    """
+
+    def train(self, table: pd.DataFrame, *, rng: np.random.Generator) -> SupportsSample:
+        """A generator trained on ``table``; all randomness comes from ``rng``."""
+        ...
