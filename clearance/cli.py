@@ -31,6 +31,7 @@ examples:
   clearance run admissions.csv --epsilon 1 --schema schema.json --out release/ \
       --boost diagnosis=RARE:0.2 --rule 'discharge_date >= admission_date'
   clearance ledger show admissions.csv.clearance-ledger.json   # a dataset's budget ledger
+  clearance audit --real train.csv --control holdout.csv --synthetic vendor.csv   # any tool's
 """
 
 
@@ -108,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     from clearance.risk_commands import add_risk_parser
 
     add_risk_parser(sub)
+    from clearance.audit_commands import add_audit_parser
+
+    add_audit_parser(sub)
     from clearance.plan_commands import add_plan_parser
 
     add_plan_parser(sub)
@@ -154,6 +158,10 @@ def _add_common(run: argparse.ArgumentParser) -> None:
     run.add_argument("--dataset-delta-limit", type=_positive_float, default=None, metavar="D",
                      help="lifetime delta of the dataset when its ledger is created "
                           "(default 4 x this run's delta)")
+    run.add_argument("--audit-models", type=int, default=4, metavar="N",
+                     help="audit models trained with canaries to test the claimed epsilon (even; "
+                          "default 4, about 2-3x the release's training time; 0 skips the "
+                          "model audit, which the judge then warns about)")
 
 
 class _ConsoleProgress:
@@ -217,6 +225,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if code is None:
             code = run_risk_command(args)
         if code is None:
+            from clearance.audit_commands import run_audit_command
+
+            code = run_audit_command(args)
+        if code is None:
             code = run_plan_command(args)
         if code is None:
             code = run_ledger_command(args)
@@ -273,6 +285,7 @@ def _run_config(args: argparse.Namespace, *, input_path: Path, schema: Path | No
         boost=_boost(getattr(args, "boost", None)),
         rules=tuple(getattr(args, "rule", ()) or ()),
         training=training,
+        audit_models=getattr(args, "audit_models", 4),
     )
 
 

@@ -57,6 +57,7 @@ class RunConfig:
     boost: tuple[str, str, float] | None = None  # (column, class, share) of the released rows
     rules: tuple[str, ...] = ()  # cross-field rules synthetic rows must satisfy ("a <= b")
     training: TrainingSettings = field(default_factory=TrainingSettings)
+    audit_models: int = 4  # audit models trained with canaries (0: no model audit)
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -92,6 +93,11 @@ class RunConfig:
             len(self.boost) == 3 and isinstance(self.boost[2], float) and 0 < self.boost[2] < 1
         ):
             problems.append("--boost needs COLUMN=CLASS:SHARE with a share in (0, 1)")
+        if not isinstance(self.audit_models, int) or self.audit_models < 0 or self.audit_models % 2 or self.audit_models > 64:
+            problems.append(
+                "--audit-models must be an even number from 0 to 64 (4 is the default; 0 skips "
+                "the canary audit and the judge then warns that the claim was not tested)"
+            )
         if self.pii_profile not in ("strict", "safe-harbor"):
             problems.append("the PII profile must be strict or safe-harbor")
         if problems:

@@ -193,6 +193,61 @@ def judge_membership(result: Any, policy: Policy, *, check: str, title: str) -> 
     return findings
 
 
+def judge_model_audit(audit: Any, policy: Policy) -> list[Finding]:
+    """The model audit: the empirical epsilon lower bound against the claim (a FAIL means a bug:
+    DESIGN.md), then offline LiRA on the audit models against the membership thresholds."""
+    findings: list[Finding] = []
+    bound = audit.one_run
+    if bound is not None:
+        claimed = audit.claimed_epsilon
+        if claimed is None:
+            status, threshold = Status.INFO, "no claim (trained without DP)"
+            why = "Without DP there is no claim to test; the bound shows what the audit detects."
+        else:
+            status = Status.FAIL if audit.exceeds_claim else Status.PASS
+            threshold = f"<= claimed per-record epsilon {claimed:.4g}"
+            why = (
+                "The one-run audit's lower bound exceeds the accountant's epsilon: the "
+                "implementation or the accounting is broken. Do not release."
+                if audit.exceeds_claim
+                else f"A {bound.confidence:.0%} lower bound from {bound.n_correct} of "
+                f"{bound.n_guesses} correct guesses on {bound.n_canaries} canary coins "
+                "(Steinke et al. 2023); it can only refute a claim, never prove one. The most "
+                f"this audit could show was {audit.one_run_ceiling:.3g}."
+            )
+        findings.append(
+            Finding(
+                check_id="audit.empirical_epsilon",
+                title="Empirical epsilon (lower bound) vs claimed",
+                status=status,
+                measured=Measured(value=bound.lower_bound, method=str(bound.method)),
+                threshold=threshold,
+                rationale=why,
+                section_id="audit",
+            )
+        )
+    for result, check, title in (
+        (audit.lira, "mia.lira", "Offline LiRA on audit models"),
+        (audit.lira_outliers, "mia.lira_outliers", "Offline LiRA on the rarest records"),
+    ):
+        if result is not None:
+            findings += judge_membership(result, policy, check=check, title=title)
+    return findings
+
+
+def _not_audited() -> Finding:
+    return Finding(
+        check_id="audit.empirical_epsilon",
+        title="Empirical epsilon (lower bound) vs claimed",
+        status=Status.WARN,
+        measured=None,
+        threshold="a model audit runs",
+        rationale="The run skipped the canary audit (--audit-models 0): the claimed epsilon "
+        "was not tested against an attack on models trained the same way.",
+        section_id="audit",
+    )
+
+
 def judge_quality(quality: Any, policy: Policy) -> list[Finding]:
     """The 0-100 quality score and the TSTR / TRTR ROC-AUC ratio against the policy's minima,
     and one finding per part of the score that was not computed.
@@ -394,10 +449,18 @@ def judge_run(record: RunRecord) -> list[Finding]:
         findings += judge_membership(
             record.membership, policy, check="mia.white_box", title="Likelihood membership attack"
         )
-    if record.dcr is not None:
+    if record.black_box is not None:
         findings += judge_membership(
-            record.dcr, policy, check="mia.dcr", title="Distance-to-closest-record attack"
+            record.black_box.density_ratio, policy, check="mia.domias",
+            title="Density-ratio (DOMIAS) attack on the synthetic table",
         )
+        findings += judge_membership(
+            record.black_box.dcr, policy, check="mia.dcr", title="Distance-to-closest-record attack"
+        )
+    if record.model_audit is not None:
+        findings += judge_model_audit(record.model_audit, policy)
+    elif record.training is not None and not record.config.audit_models:
+        findings.append(_not_audited())
     if record.quality is not None:
         findings += judge_quality(record.quality, policy)
     findings += judge_stage_errors(record.stage_errors)

@@ -16,15 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from audit import (
-    PrivacyAttackResult,
-    distance_to_closest_record_attack,
-    inference_attack,
-    linkability_attack,
-    measure_quality,
-    singling_out_attack,
-    white_box_likelihood_attack,
-)
+from audit import PrivacyAttackResult, measure_quality, white_box_likelihood_attack
+from audit.black_box import black_box_membership
+from clearance.audit_stage import run_model_audit
 from clearance.budget_ledger import LedgerReservation, reserve_run_budget
 from clearance.config import RunConfig
 from clearance.judge import judge_run
@@ -33,6 +27,7 @@ from clearance.progress import ProgressFn, no_progress
 from clearance.randomness import StageStreams
 from clearance.release import ReleaseFile, check_destination, write_atomically
 from clearance.report_builder import build_report
+from clearance.synthetic_attacks import anonymity_attacks
 from clearance.tableio import check_table_shape, read_table, sha256_file
 from privacy.accounting import (
     BatchPlan,
@@ -93,8 +88,9 @@ class RunRecord:
     plan: BatchPlan | None = None  # the logical batch sizes considered, and the one used
     sampling: dict[str, Any] | None = None  # validators' drops, boost shares (counts only)
     synthetic_rows: int = 0
-    membership: Any = None
-    dcr: Any = None
+    membership: Any = None  # the loss attack on the release model itself (white-box)
+    black_box: Any = None  # DOMIAS and DCR on the released synthetic table
+    model_audit: Any = None  # canaries, offline LiRA and empirical epsilon on audit models
     quality: Any = None
     stage_errors: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
@@ -339,12 +335,27 @@ def _run_stages(
             record, "membership inference",
             lambda: white_box_likelihood_attack(generator, members=members, non_members=non_members),
         )
-        record.dcr = _guarded(
-            record, "distance to closest record",
-            lambda: distance_to_closest_record_attack(
-                synthetic=synthetic, members=members, non_members=non_members, rng=streams["audit"]
+        progress("black-box membership inference", 0, 0)
+        record.black_box = _guarded(
+            record, "black-box membership inference",
+            lambda: black_box_membership(
+                real_members=train[released], control=holdout[released], synthetic=synthetic,
+                rng=streams["audit"], n_targets=MAX_AUDIT_TARGETS, **_column_kinds(schema),
             ),
         )
+
+    if config.audit_models:
+        with clock("model audit"):
+            # Invariant 5: audit models are twins of the release model trained on their own
+            # tables (halves of the training rows plus canaries); the release is already drawn.
+            record.model_audit = _guarded(
+                record, "model audit (canaries, LiRA, empirical epsilon)",
+                lambda: run_model_audit(
+                    train[released], schema=schema, training=generator.config,
+                    budget=training_budget, n_models=config.audit_models,
+                    rng=streams["audit models"], progress=progress,
+                ),
+            )
 
     with clock("attacks"):
         progress("singling out, linkability, inference", 0, 0)
@@ -404,10 +415,6 @@ def _assess_real_table(
     )
 
 
-#: Attacks per risk on the synthetic release; anonymeter's examples use 500 to 2,000.
-MAX_ANONYMITY_ATTACKS = 1000
-
-
 def _anonymity_attacks(
     record: RunRecord,
     train: pd.DataFrame,
@@ -418,46 +425,18 @@ def _anonymity_attacks(
     """Singling out, linkability and inference (Article 29 WP) on the synthetic release:
     targets are training rows, the control is held-out rows; the attacker knows the real
     table's quasi-identifiers and wants each sensitive column."""
-    n_attacks = min(MAX_ANONYMITY_ATTACKS, len(train), len(holdout))
-    ori, syn, control = (
-        _comparable(frame[list(train.columns)], record.schema)
-        for frame in (train, synthetic, holdout)
-    )
-    tables = {"ori": ori, "syn": syn, "control": control, "n_attacks": n_attacks}
-    results = [singling_out_attack(**tables, rng=rng)]
     known = [c for c in (record.risk.quasi_identifiers.columns if record.risk else ())
              if c in train.columns]
     if not known:
         known = [c.name for c in record.schema.with_role(ColumnRole.QUASI_IDENTIFIER)
                  if c.name in train.columns]
-    if len(known) >= 2:
-        results.append(
-            linkability_attack(**tables, rng=rng, aux_cols=(known[0::2], known[1::2]))
-        )
-    for column in record.schema.with_role(ColumnRole.SENSITIVE):
-        if known and column.name in train.columns and column.name not in known:
-            results.append(
-                inference_attack(**tables, rng=rng, aux_cols=known, secret=column.name)
-            )
-    return tuple(results)
-
-
-def _comparable(frame: pd.DataFrame, schema: Schema) -> pd.DataFrame:
-    """The same column types in real and synthetic rows, so an attacker's distances compare
-    like with like: numbers as floats, dates as days since 1970, categories as objects; missing
-    values stay missing."""
-    columns = {}
-    for name in frame.columns:
-        kind = schema[name].kind
-        if kind is ColumnKind.NUMERIC:
-            columns[name] = pd.to_numeric(frame[name], errors="coerce").astype("float64")
-        elif kind is ColumnKind.DATETIME:
-            days = pd.to_datetime(frame[name], errors="coerce")
-            columns[name] = (days - pd.Timestamp("1970-01-01")) / pd.Timedelta(days=1)
-        else:
-            values = frame[name].astype(object)
-            columns[name] = values.where(values.notna(), None)
-    return pd.DataFrame(columns, index=frame.index)
+    return anonymity_attacks(
+        train=train, holdout=holdout, synthetic=synthetic,
+        kinds={name: record.schema[name].kind.value for name in train.columns},
+        known_columns=known,
+        sensitive_columns=[c.name for c in record.schema.with_role(ColumnRole.SENSITIVE)],
+        rng=rng,
+    )
 
 
 def infer_schema(table: pd.DataFrame, scan: PIIScan) -> Schema:
@@ -541,6 +520,16 @@ def _audit_targets(
     members = train.iloc[rng.choice(len(train), size=n, replace=False)].reset_index(drop=True)
     non_members = holdout.iloc[rng.choice(len(holdout), size=n, replace=False)].reset_index(drop=True)
     return members, non_members
+
+
+def _column_kinds(schema: Schema) -> dict[str, list[str]]:
+    """The released columns by kind, as the black-box attacks take them."""
+    by_kind = {"numeric": ColumnKind.NUMERIC, "categorical": ColumnKind.CATEGORICAL,
+               "datetime": ColumnKind.DATETIME}
+    return {
+        name: [c.name for c in schema.synthesised if c.kind is kind]
+        for name, kind in by_kind.items()
+    }
 
 
 def _target_column(schema: Schema, requested: str | None) -> str | None:

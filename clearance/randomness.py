@@ -8,7 +8,7 @@ import numpy as np
 
 STAGES = (
     "split", "bound", "scan", "train", "sample", "audit", "quality", "surrogates", "rescan",
-    "risk", "attacks",
+    "risk", "attacks", "audit models",
 )  # fmt: skip
 
 

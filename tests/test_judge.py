@@ -61,11 +61,12 @@ def test_the_same_generator_under_dp_passes(split):
 def _attack_findings(split, synthetic):
     from audit import inference_attack, linkability_attack, singling_out_attack
     from clearance.judge import judge_synthetic_attacks
-    from clearance.pipeline import _comparable
+    from clearance.synthetic_attacks import comparable
 
     schema = demo_schema()
     members, non_members = split
-    ori, syn, control = (_comparable(t, schema) for t in (members, synthetic, non_members))
+    kinds = {name: schema[name].kind.value for name in members.columns}
+    ori, syn, control = (comparable(t, kinds) for t in (members, synthetic, non_members))
     tables = dict(ori=ori, syn=syn, control=control, n_attacks=len(ori))
     qis = ["city", "state", "admission_date", "discharge_date", "sex", "race_ethnicity", "age"]
     results = (
@@ -104,3 +105,35 @@ def test_real_table_risk_is_information_not_a_verdict():
     )
     assert {f.status for f in findings} == {Status.INFO}
     assert all("not met" in f.rationale for f in findings)
+
+
+def _model_audit(lower_bound: float, claimed: float | None):
+    from audit import AuditMethod, EmpiricalEpsilon, ModelAudit
+
+    bound = EmpiricalEpsilon(
+        method=AuditMethod.ONE_RUN, lower_bound=lower_bound, confidence=0.95, delta=1e-5,
+        n_canaries=400, n_guesses=80, n_correct=70,
+    )
+    return ModelAudit(
+        n_models=4, population_rows=1000, rows_per_model=(520, 530, 510, 525), n_canaries=100,
+        claimed_epsilon=claimed, claimed_delta=1e-5, secret_columns=("a",), token_column=None,
+        exposures=(), lira=None, lira_outliers=None, outlier_fraction=0.05, n_references=1,
+        one_run=bound, one_run_ceiling=3.25, white_box=True, seconds=10.0,
+        train_seconds=(2.0, 2.0, 2.0, 2.0), config={},
+    )
+
+
+def test_the_judge_fails_a_run_whose_empirical_epsilon_exceeds_the_claim():
+    """DESIGN.md: a measured lower bound above the accountant's epsilon means a bug."""
+    from clearance.judge import judge_model_audit
+
+    policy = Policy.preset("default")
+    [broken] = judge_model_audit(_model_audit(1.6, 1.0), policy)
+    assert broken.check_id == "audit.empirical_epsilon" and broken.status is Status.FAIL
+    assert "broken" in broken.rationale
+    [fine] = judge_model_audit(_model_audit(0.2, 1.0), policy)
+    assert fine.status is Status.PASS and "3.25" in fine.rationale
+    [edge] = judge_model_audit(_model_audit(1.0, 1.0), policy)  # equal to the claim: no FAIL
+    assert edge.status is Status.PASS
+    [no_dp] = judge_model_audit(_model_audit(2.5, None), policy)
+    assert no_dp.status is Status.INFO

@@ -271,3 +271,47 @@ def test_a_bad_rule_or_boost_is_refused_before_training(tmp_path, demo_table, de
     fingerprint = hashlib.sha256(data.read_bytes()).hexdigest()
     status = BudgetLedger.open(ledger, fingerprint=fingerprint).status()
     assert status.epsilon_spent == 0 and status.epsilon_reserved == 0  # cancelled: nothing spent
+
+
+def test_the_default_run_audits_its_configuration_and_reports_it(released):
+    """Issue 6: the default run trains audit models with canaries; exposure, LiRA with
+    intervals and the empirical epsilon against the claim reach the report and the judge."""
+    outcome, out, _ = released
+    results = json.loads((out / "report.json").read_text())["results"]
+    audit = results["model_audit"]
+    assert audit["n_models"] == 4 and len(audit["train_seconds"]) == 4
+    train_rows = results["training"]["n_train_rows"]
+    assert audit["population_rows"] == train_rows
+    # the audit models are trained under the release's per-row budget (the accountant spends
+    # at most that; the release spent slightly less)
+    assert audit["claimed_epsilon"] == pytest.approx(1.0)
+    assert results["privacy"]["row_epsilon"] <= audit["claimed_epsilon"]
+    assert audit["one_run"]["lower_bound"] <= audit["claimed_epsilon"]
+    assert {e["repetitions"] for e in audit["exposures"]} == {0, 1, 2, 4, 8}
+    lira = audit["lira"]
+    assert lira["n_members"] == lira["n_non_members"] == 2 * train_rows  # 4 models, halves
+    assert {p["target_fpr"] for p in lira["tpr_at_fpr"]} == {0.01, 0.001}
+    assert results["black_box_membership"]["density_ratio"]["attack"] == "density ratio (DOMIAS)"
+    checks = {f.check_id: f.status for f in outcome.report.findings}
+    assert checks["audit.empirical_epsilon"] is Status.PASS
+    assert {"mia.lira.auc", "mia.lira_outliers.auc", "mia.domias.auc"} <= set(checks)
+    html = (out / "report.html").read_text()
+    assert "Canary exposure" in html and "one-run audit" in html
+    assert "x the release&#39;s training time" in html
+    coverage = str(outcome.report.section("coverage"))
+    assert "model audit" in coverage.lower()
+
+
+def test_audit_models_never_touch_the_release(released, detector):
+    """Invariant 5: the released table is drawn before, and independently of, the audit models:
+    the same seed without the audit releases the identical table. Skipping the audit is a WARN."""
+    outcome, out, table = released
+    run_dir = out.parent / "no-audit"
+    run_dir.mkdir()
+    data, schema = _inputs(run_dir, table)
+    plain = run_release(_config(run_dir, data, schema, audit_models=0), detector=detector)
+    assert plain.release_dir is not None
+    assert (plain.release_dir / "synthetic.csv").read_bytes() == (out / "synthetic.csv").read_bytes()
+    checks = {f.check_id: f.status for f in plain.report.findings}
+    assert checks["audit.empirical_epsilon"] is Status.WARN
+    assert json.loads((plain.release_dir / "report.json").read_text())["results"]["model_audit"] is None
