@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from audit.density_ratio import density_ratio_attack
-from audit.membership import distance_to_closest_record_attack
+from audit.membership import columns_by_dtype, distance_to_closest_record_attack
 from audit.results import AttackResult
 from privacy.errors import InvalidInputError, join_problems
 
@@ -251,14 +251,7 @@ def _attacked_columns(
         )
     dates = list(datetime)
     if numeric is None and categorical is None:
-        rest = [c for c in synthetic.columns if c not in dates]
-        num = [
-            c
-            for c in rest
-            if pd.api.types.is_numeric_dtype(synthetic[c])
-            and not pd.api.types.is_bool_dtype(synthetic[c])
-        ]
-        cat = [c for c in rest if c not in num]
+        num, cat = columns_by_dtype(synthetic, exclude=dates)
     else:
         num, cat = list(numeric or ()), list(categorical or ())
     named = num + cat + dates

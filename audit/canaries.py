@@ -80,23 +80,22 @@ class CanaryDesign:
         return self._typed(pd.DataFrame(data, columns=list(self.columns)))
 
     def record_canaries(
-        self, n: int, rng: np.random.Generator, *, avoid: pd.DataFrame
+        self, n: int, rng: np.random.Generator, *, seen: set[tuple[str, ...]]
     ) -> pd.DataFrame:
-        """``n`` distinct record canaries, none equal to a row of ``avoid`` (the population and
-        any canary already drawn) on every column."""
-        seen = set(_row_keys(avoid[list(self.columns)])) if len(avoid) else set()
+        """``n`` distinct record canaries, none equal on every column to a row whose key
+        (:func:`row_keys`) is in ``seen``: the population's rows and the canaries drawn so far.
+        The new canaries' keys are added to ``seen``."""
         kept: list[pd.DataFrame] = []
         have = 0
         for _ in range(_MAX_DRAW_ATTEMPTS):
             batch = self.draw(max(2 * (n - have), 8), rng)
-            keys = _row_keys(batch)
             fresh = []
-            for i, key in enumerate(keys):
-                if key not in seen:
+            for i, key in enumerate(row_keys(batch)):
+                if key not in seen and len(fresh) < n - have:
                     seen.add(key)
                     fresh.append(i)
-            kept.append(batch.iloc[fresh[: n - have]])
-            have += min(len(fresh), n - have)
+            kept.append(batch.iloc[fresh])
+            have += len(fresh)
             if have >= n:
                 return pd.concat(kept, ignore_index=True)
         raise InvalidInputError(
@@ -104,15 +103,18 @@ class CanaryDesign:
             "combinations; audit with fewer canaries"
         )
 
-    def token_canaries(self, n: int, rng: np.random.Generator, *, avoid: pd.DataFrame) -> pd.DataFrame:
+    def token_canaries(
+        self, n: int, rng: np.random.Generator, *, seen: set[tuple[str, ...]]
+    ) -> pd.DataFrame:
         """``n`` record canaries whose token column holds a fresh SSN-like token."""
         if self.token_column is None:
             raise InvalidInputError("no column can carry a token canary in this design")
-        rows = self.record_canaries(n, rng, avoid=avoid)
+        rows = self.record_canaries(n, rng, seen=seen)
         digits = rng.integers(0, 10, size=(n, 9))
         rows[self.token_column] = [
             "{}{}{}-{}{}-{}{}{}{}".format(*d) for d in digits.tolist()
         ]
+        seen.update(row_keys(rows))
         return rows
 
     # -------------------------------------------------------------------- candidate spaces
@@ -209,6 +211,7 @@ def _is_missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
 
-def _row_keys(table: pd.DataFrame) -> list[tuple[str, ...]]:
+def row_keys(table: pd.DataFrame) -> list[tuple[str, ...]]:
+    """One hashable key per row (values as text, missing as "None"), to tell rows apart."""
     as_text = table.astype(object).where(table.notna(), None).astype(str)
     return list(map(tuple, as_text.to_numpy().tolist()))

@@ -499,6 +499,18 @@ def _check_tables(tables: dict[str, pd.DataFrame]) -> None:
         raise InvalidInputError(join_problems(problems))
 
 
+def columns_by_dtype(table: pd.DataFrame, *, exclude: Sequence[str] = ()) -> tuple[list[str], list[str]]:
+    """The table's columns (less ``exclude``) split into numeric dtypes (booleans excepted) and
+    the rest, which the attacks treat as categorical."""
+    rest = [c for c in table.columns if c not in set(exclude)]
+    num = [
+        c
+        for c in rest
+        if pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])
+    ]
+    return num, [c for c in rest if c not in num]
+
+
 def _dcr_columns(
     synthetic: pd.DataFrame,
     numeric: Sequence[str] | None,
@@ -508,14 +520,7 @@ def _dcr_columns(
     """Numeric (including date) and categorical columns the distance uses."""
     dates = list(datetime)
     if numeric is None and categorical is None:
-        rest = [c for c in synthetic.columns if c not in dates]
-        num = [
-            c
-            for c in rest
-            if pd.api.types.is_numeric_dtype(synthetic[c])
-            and not pd.api.types.is_bool_dtype(synthetic[c])
-        ]
-        cat = [c for c in rest if c not in num]
+        num, cat = columns_by_dtype(synthetic, exclude=dates)
     else:
         num, cat = list(numeric or ()), list(categorical or ())
     num_cols = num + dates

@@ -37,11 +37,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from audit.canaries import CanaryDesign, CanaryKind, design_canaries
+from audit.canaries import CanaryDesign, CanaryKind, design_canaries, row_keys
 from audit.empirical_epsilon import max_lower_bound, one_run_audit
 from audit.exposure import MIN_REFERENCE_SCORES, exposure_by_rank, extrapolated_exposure
 from audit.lira import balanced_inclusion, offline_lira_scores
-from audit.membership import DEFAULT_FPR_TARGETS, closest_record_distances, likelihood_attack
+from audit.membership import (
+    DEFAULT_FPR_TARGETS,
+    closest_record_distances,
+    columns_by_dtype,
+    likelihood_attack,
+)
 from audit.model_audit_results import ExposureSummary, ModelAudit
 from audit.protocol import GeneratorTrainer, SupportsLogProb, SupportsSample
 from audit.results import ThreatModel
@@ -147,13 +152,13 @@ def audit_generator(
         notes.append("No column has two or more values: record canaries have no secret to rank.")
 
     m = min(cfg.max_canaries, round(cfg.canary_share * n))
-    one_run = design.record_canaries(m, rng, avoid=population) if m >= cfg.min_canaries else None
+    seen = set(row_keys(population))  # canaries are unique: never a population row, never twice
+    one_run = design.record_canaries(m, rng, seen=seen) if m >= cfg.min_canaries else None
     if one_run is None:
         notes.append(
             f"The population is too small for the one-run audit ({m} canaries < "
             f"{cfg.min_canaries}); no empirical epsilon is reported."
         )
-    used = pd.concat([population, one_run], ignore_index=True) if one_run is not None else population
     inclusion = balanced_inclusion(n, k, rng)
     canary_in = rng.random((k, m)) < 0.5 if one_run is not None else np.zeros((k, 0), bool)
     references = design.draw(cfg.reference_candidates, rng)
@@ -166,7 +171,7 @@ def audit_generator(
     white_box = True
     for i in range(k):
         report("audit models", i, k)
-        planted, used = _exposure_canaries(design, cfg, rng, avoid=used)
+        planted = _exposure_canaries(design, cfg, rng, seen=seen)
         parts = [population[inclusion[i]]]
         if one_run is not None:
             parts.append(one_run[canary_in[i]])
@@ -314,8 +319,8 @@ def _check_inputs(
 
 
 def _exposure_canaries(
-    design: CanaryDesign, cfg: AuditConfig, rng: np.random.Generator, *, avoid: pd.DataFrame
-) -> tuple[dict[tuple[str, int], pd.DataFrame], pd.DataFrame]:
+    design: CanaryDesign, cfg: AuditConfig, rng: np.random.Generator, *, seen: set[tuple[str, ...]]
+) -> dict[tuple[str, int], pd.DataFrame]:
     """Fresh exposure canaries for one model, keyed by (kind, repetitions); 0 = the control."""
     kinds = [CanaryKind.RECORD] if design.n_candidates >= 2 else []
     if design.token_column is not None:
@@ -324,10 +329,8 @@ def _exposure_canaries(
     for kind in kinds:
         for reps in (0, *cfg.repetitions):
             draw = design.token_canaries if kind == CanaryKind.TOKEN else design.record_canaries
-            rows = draw(cfg.canaries_per_repetition, rng, avoid=avoid)
-            avoid = pd.concat([avoid, rows], ignore_index=True)
-            planted[(kind, reps)] = rows
-    return planted, avoid
+            planted[(kind, reps)] = draw(cfg.canaries_per_repetition, rng, seen=seen)
+    return planted
 
 
 def _scorer(
@@ -355,12 +358,7 @@ def _scorer(
     columns = [c for c in population.columns if c in samples.columns]
     if not columns:
         raise InvalidInputError("the generator's samples share no column with the population")
-    numeric = [
-        c for c in columns
-        if pd.api.types.is_numeric_dtype(population[c])
-        and not pd.api.types.is_bool_dtype(population[c])
-    ]
-    categorical = [c for c in columns if c not in numeric]
+    numeric, categorical = columns_by_dtype(population[columns])
 
     def black_box(rows: pd.DataFrame) -> np.ndarray:
         return -closest_record_distances(

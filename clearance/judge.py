@@ -235,15 +235,15 @@ def judge_model_audit(audit: Any, policy: Policy) -> list[Finding]:
     return findings
 
 
-def _not_audited() -> Finding:
+def _not_audited(reason: str) -> Finding:
     return Finding(
         check_id="audit.empirical_epsilon",
         title="Empirical epsilon (lower bound) vs claimed",
         status=Status.WARN,
         measured=None,
         threshold="a model audit runs",
-        rationale="The run skipped the canary audit (--audit-models 0): the claimed epsilon "
-        "was not tested against an attack on models trained the same way.",
+        rationale=f"No canary audit: {reason}. The claimed epsilon was not tested against an "
+        "attack on models trained the same way.",
         section_id="audit",
     )
 
@@ -459,8 +459,8 @@ def judge_run(record: RunRecord) -> list[Finding]:
         )
     if record.model_audit is not None:
         findings += judge_model_audit(record.model_audit, policy)
-    elif record.training is not None and not record.config.audit_models:
-        findings.append(_not_audited())
+    elif record.training is not None and (record.model_audit_note or not record.config.audit_models):
+        findings.append(_not_audited(record.model_audit_note or "the run skipped it (--audit-models 0)"))
     if record.quality is not None:
         findings += judge_quality(record.quality, policy)
     findings += judge_stage_errors(record.stage_errors)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from audit import PrivacyAttackResult, measure_quality, white_box_likelihood_attack
 from audit.black_box import black_box_membership
+from audit.model_audit import MIN_POPULATION_ROWS
 from clearance.audit_stage import run_model_audit
 from clearance.budget_ledger import LedgerReservation, reserve_run_budget
 from clearance.config import RunConfig
@@ -91,6 +92,7 @@ class RunRecord:
     membership: Any = None  # the loss attack on the release model itself (white-box)
     black_box: Any = None  # DOMIAS and DCR on the released synthetic table
     model_audit: Any = None  # canaries, offline LiRA and empirical epsilon on audit models
+    model_audit_note: str = ""  # why no model audit ran, when it was skipped
     quality: Any = None
     stage_errors: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
@@ -344,7 +346,12 @@ def _run_stages(
             ),
         )
 
-    if config.audit_models:
+    if config.audit_models and len(train) < MIN_POPULATION_ROWS:
+        record.model_audit_note = (
+            f"the training table has {len(train)} rows; audit models need at least "
+            f"{MIN_POPULATION_ROWS} to split into halves and plant canaries"
+        )
+    elif config.audit_models:
         with clock("model audit"):
             # Invariant 5: audit models are twins of the release model trained on their own
             # tables (halves of the training rows plus canaries); the release is already drawn.

@@ -390,8 +390,10 @@ def _model_audit_blocks(record: RunRecord) -> list[Any]:
     """Canary exposure, the empirical epsilon and the audit's cost."""
     audit = record.model_audit
     if audit is None:
-        why = ("it was switched off (--audit-models 0)" if not record.config.audit_models
-               else "the stage did not complete (see the checks table)")
+        why = record.model_audit_note or (
+            "it was switched off (--audit-models 0)" if not record.config.audit_models
+            else "the stage did not complete (see the checks table)"
+        )
         return [Paragraph(f"No model audit was made: {why}. The claimed epsilon was not tested.",
                           emphasis=True)]
     training_seconds = record.training.seconds if record.training is not None else None
@@ -461,7 +463,7 @@ def _model_audit_blocks(record: RunRecord) -> list[Any]:
         blocks.append(Paragraph(
             "A lower bound above the claim would mean a bug in the implementation or the "
             "accounting, and fails the run. A bound well below the claim is expected: one-run "
-            "audits that see only a model's outputs are loose (Steinke et al. 2023, §7, find "
+            "audits that see only a model's outputs are loose (Steinke et al. 2023 find "
             "black-box bounds far below the claimed epsilon); they can refute a claim, never "
             "prove it."
         ))

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from audit.canaries import TOKEN_SECRET_DIGITS, design_canaries
+from audit.canaries import TOKEN_SECRET_DIGITS, design_canaries, row_keys
 from audit.exposure import NULL_EXPOSURE_BITS, exposure_by_rank, extrapolated_exposure
 from audit.lira import balanced_inclusion, offline_lira_scores
 from audit.membership import likelihood_attack
@@ -98,7 +98,9 @@ def test_canaries_are_unique_plausible_and_sit_in_their_candidate_space() -> Non
     assert design.secret_columns == ("clinic", "outcome", "region")  # categorical, widest first
     assert design.n_candidates == 12 * 4 * 4
     rng = np.random.default_rng(2)
-    canaries = design.record_canaries(50, rng, avoid=pop)
+    seen = set(row_keys(pop))
+    canaries = design.record_canaries(50, rng, seen=seen)
+    assert len(seen) == len(set(row_keys(pop))) + 50
     keys = set(map(tuple, pop.astype(str).to_numpy().tolist()))
     assert not any(tuple(r) in keys for r in canaries.astype(str).to_numpy().tolist())
     assert len(set(map(tuple, canaries.astype(str).to_numpy().tolist()))) == 50
@@ -110,7 +112,7 @@ def test_canaries_are_unique_plausible_and_sit_in_their_candidate_space() -> Non
     pd.testing.assert_series_equal(
         candidates.iloc[own], canaries.iloc[0], check_names=False, check_dtype=False
     )
-    tokens = design.token_canaries(3, rng, avoid=pop)
+    tokens = design.token_canaries(3, rng, seen=seen)
     assert tokens["clinic"].str.fullmatch(r"\d{3}-\d{2}-\d{4}").all()
     space, own = design.token_candidates(tokens.iloc[0])
     assert len(space) == 10**TOKEN_SECRET_DIGITS

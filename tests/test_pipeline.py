@@ -315,3 +315,18 @@ def test_audit_models_never_touch_the_release(released, detector):
     checks = {f.check_id: f.status for f in plain.report.findings}
     assert checks["audit.empirical_epsilon"] is Status.WARN
     assert json.loads((plain.release_dir / "report.json").read_text())["results"]["model_audit"] is None
+
+
+def test_a_table_too_small_to_audit_is_said_so_not_silently_passed(tmp_path, detector):
+    """Fewer training rows than an audit can split: the judge WARNs with the reason."""
+    import numpy as np
+
+    from clearance.demo_data import generate_admissions
+
+    data, schema = _inputs(tmp_path, generate_admissions(60, rng=np.random.default_rng(0)))
+    config = _config(tmp_path, data, schema, epsilon=8.0, dataset_epsilon_limit=100.0,
+                     training=TrainingSettings(epochs=3, logical_batch_size=16,
+                                               max_physical_batch_size=16))
+    outcome = run_release(config, detector=detector)
+    [finding] = [f for f in outcome.report.findings if f.check_id == "audit.empirical_epsilon"]
+    assert finding.status is Status.WARN and "at least 40" in finding.rationale
