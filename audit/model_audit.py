@@ -240,16 +240,15 @@ def audit_generator(
     if one_run is not None:
         calibrated = _calibrated(canary_scores)
         n_guess = max(1, math.floor(cfg.guess_share * calibrated.size / 2))
-        audit_delta = claimed_delta
         empirical = one_run_audit(
             scores=calibrated.ravel(),
             included=canary_in.ravel(),
             n_guess_in=n_guess,
             n_guess_out=n_guess,
-            delta=audit_delta,
+            delta=claimed_delta,
             confidence=cfg.confidence,
         )
-        ceiling = max_lower_bound(calibrated.size, 2 * n_guess, audit_delta, cfg.confidence)
+        ceiling = max_lower_bound(calibrated.size, 2 * n_guess, claimed_delta, cfg.confidence)
     if not white_box:
         notes.append(
             "The generator offers no log-likelihood: every score is black-box (distance to the "
@@ -260,7 +259,6 @@ def audit_generator(
             "No token canaries: no released categorical column learns its categories from the "
             "data (a declared domain cannot hold a new token, so a token cannot be learnt)."
         )
-    report("audit models", k, k)
     return ModelAudit(
         n_models=k,
         population_rows=n,
