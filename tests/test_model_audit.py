@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -290,3 +291,20 @@ def test_the_audit_refuses_unusable_input() -> None:
     with pytest.raises(InvalidInputError, match="claimed_epsilon"):
         audit_generator(trainer, pop, claimed_epsilon=-1.0, claimed_delta=1e-5,
                         rng=np.random.default_rng(0))
+
+
+def test_token_canaries_are_planted_and_exposed_where_a_column_learns_its_categories() -> None:
+    pop = _population(1500)
+    result = audit_generator(
+        _Trainer(lambda table, _seed: _Memoriser(table)), pop,
+        claimed_epsilon=1.0, claimed_delta=1e-5, rng=np.random.default_rng(9), config=SMALL,
+        token_columns=("clinic",),
+    )
+    assert result.token_column == "clinic"
+    tokens = {e.repetitions: e for e in result.exposures if e.kind == "token"}
+    assert set(tokens) == {0, 1, 2, 4, 8}
+    assert tokens[8].candidates == 10**TOKEN_SECRET_DIGITS
+    assert tokens[8].share_of_max == pytest.approx(1.0)  # the memoriser ranks its token first
+    assert tokens[0].mean < 2  # never inserted: tied with every other token (about 1 bit)
+    # invariant 6: no canary value (an SSN-like token) is in the result
+    assert not re.search(r"\d{3}-\d{2}-\d{4}", json.dumps(result.to_dict()))
