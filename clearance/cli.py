@@ -22,6 +22,7 @@ examples:
   clearance demo                                  # fictional hospital admissions, end to end
   clearance run admissions.csv --epsilon 1 --schema schema.json --out release/
   clearance verify release/                       # check a received release's hashes
+  clearance report release/ --out report.html     # render the report again from report.json
   clearance scan admissions.csv --schema-out schema.json   # find identifiers, propose a schema
   clearance deidentify admissions.csv --schema schema.json --out deidentified.csv
   clearance pii detect --input texts.jsonl --output spans.jsonl --profile safe-harbor
@@ -33,6 +34,14 @@ examples:
   clearance ledger show admissions.csv.clearance-ledger.json   # a dataset's budget ledger
   clearance audit --real train.csv --control holdout.csv --synthetic vendor.csv   # any tool's
 """
+
+
+#: The policy presets (kept in step with clearance.policy.PRESETS by a test; the CLI module
+#: does not import the policy module at start-up).
+_PRESETS = (
+    "default", "controlled-sharing", "public-release", "public-release-strict",
+    "trusted-recipient", "internal-testing",
+)  # fmt: skip
 
 
 def _offline_environment() -> None:
@@ -100,8 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     policy = sub.add_parser("policy", help="show the policy presets")
     policy_sub = policy.add_subparsers(dest="policy_command", required=True, metavar="ACTION")
     show = policy_sub.add_parser("show", help="print a preset as TOML")
-    show.add_argument("preset", nargs="?", default="default",
-                      help="default, public-release, public-release-strict or trusted-recipient")
+    show.add_argument("preset", nargs="?", default="default", help=", ".join(_PRESETS))
 
     from clearance.pii_commands import add_pii_parsers
 
@@ -112,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     from clearance.audit_commands import add_audit_parser
 
     add_audit_parser(sub)
+    from clearance.report_commands import add_report_parser
+
+    add_report_parser(sub)
     from clearance.plan_commands import add_plan_parser
 
     add_plan_parser(sub)
@@ -126,8 +137,7 @@ def _add_common(run: argparse.ArgumentParser) -> None:
                      help="schema JSON: column kinds, roles, public domains (default: proposed from a PII scan)")
     run.add_argument("--policy", type=Path, default=None, metavar="FILE|PRESET",
                      help="policy TOML with the thresholds to judge against, or a preset: "
-                          "default, public-release, public-release-strict, trusted-recipient "
-                          "(`clearance policy show NAME` prints one)")
+                          f"{', '.join(_PRESETS)} (`clearance policy show NAME` prints one)")
     run.add_argument("--rows", type=_positive_int, default=None,
                      help="synthetic rows to release (default: as many as the input)")
     run.add_argument("--target", default=None, metavar="COLUMN",
@@ -161,7 +171,8 @@ def _add_common(run: argparse.ArgumentParser) -> None:
     run.add_argument("--audit-models", type=int, default=4, metavar="N",
                      help="audit models trained with canaries to test the claimed epsilon (even; "
                           "default 4, about 2-3x the release's training time; 0 skips the "
-                          "model audit, which the judge then warns about)")
+                          "model audit: the judge warns, or fails under a policy that "
+                          "requires the audit)")
 
 
 class _ConsoleProgress:
@@ -228,6 +239,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from clearance.audit_commands import run_audit_command
 
             code = run_audit_command(args)
+        if code is None:
+            from clearance.report_commands import run_report_command
+
+            code = run_report_command(args)
         if code is None:
             code = run_plan_command(args)
         if code is None:

@@ -204,12 +204,20 @@ def judge_model_audit(audit: Any, policy: Policy) -> list[Finding]:
             status, threshold = Status.INFO, "no claim (trained without DP)"
             why = "Without DP there is no claim to test; the bound shows what the audit detects."
         else:
-            status = Status.FAIL if audit.exceeds_claim else Status.PASS
-            threshold = f"<= claimed per-record epsilon {claimed:.4g}"
+            limit = policy.max_empirical_over_claimed * claimed
+            broken = bound.exceeds(limit)
+            status = Status.FAIL if broken else Status.PASS
+            share = policy.max_empirical_over_claimed
+            threshold = (f"<= claimed per-record epsilon {claimed:.4g}" if share == 1 else
+                         f"<= {share:g} x claimed per-record epsilon {claimed:.4g}")
             why = (
                 "The one-run audit's lower bound exceeds the accountant's epsilon: the "
                 "implementation or the accounting is broken. Do not release."
                 if audit.exceeds_claim
+                else f"The lower bound exceeds {share:g} x the claimed epsilon, the policy's "
+                "limit, although not the claim itself: the audit is tighter than the policy "
+                "accepts. Review before release."
+                if broken
                 else f"A {bound.confidence:.0%} lower bound from {bound.n_correct} of "
                 f"{bound.n_guesses} correct guesses on {bound.n_canaries} canary coins "
                 "(Steinke et al. 2023); it can only refute a claim, never prove one. The most "
@@ -235,13 +243,13 @@ def judge_model_audit(audit: Any, policy: Policy) -> list[Finding]:
     return findings
 
 
-def _not_audited(reason: str) -> Finding:
+def _not_audited(reason: str, *, required: bool) -> Finding:
     return Finding(
         check_id="audit.empirical_epsilon",
         title="Empirical epsilon (lower bound) vs claimed",
-        status=Status.WARN,
+        status=Status.FAIL if required else Status.WARN,
         measured=None,
-        threshold="a model audit runs",
+        threshold="a model audit runs" + (" (the policy requires it)" if required else ""),
         rationale=f"No canary audit: {reason}. The claimed epsilon was not tested against an "
         "attack on models trained the same way.",
         section_id="audit",
@@ -460,7 +468,10 @@ def judge_run(record: RunRecord) -> list[Finding]:
     if record.model_audit is not None:
         findings += judge_model_audit(record.model_audit, policy)
     elif record.training is not None and (record.model_audit_note or not record.config.audit_models):
-        findings.append(_not_audited(record.model_audit_note or "the run skipped it (--audit-models 0)"))
+        findings.append(_not_audited(
+            record.model_audit_note or "the run skipped it (--audit-models 0)",
+            required=policy.require_model_audit,
+        ))
     if record.quality is not None:
         findings += judge_quality(record.quality, policy)
     findings += judge_stage_errors(record.stage_errors)

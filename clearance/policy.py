@@ -12,7 +12,10 @@ from typing import Any
 from privacy.errors import InvalidInputError, join_problems
 
 #: Presets shipped as TOML in ``clearance/policies``, each named after the practice it follows.
-PRESETS = ("default", "public-release", "public-release-strict", "trusted-recipient")
+PRESETS = (
+    "default", "controlled-sharing", "public-release", "public-release-strict",
+    "trusted-recipient", "internal-testing",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,9 @@ class Policy:
     max_average_reidentification_risk: float
     max_record_reidentification_risk: float
     max_attack_residual_risk: float
+    # [audit]: the one-run lower bound may reach at most this share of the claimed epsilon
+    max_empirical_over_claimed: float = 1.0
+    require_model_audit: bool = False  # a run that skips the model audit FAILs (else WARNs)
 
     def __post_init__(self) -> None:
         problems = []
@@ -57,6 +63,12 @@ class Policy:
                 problems.append(f"{label} must be a probability in (0, 1]")
         if not (math.isfinite(self.min_quality_score) and 0 <= self.min_quality_score <= 100):
             problems.append("quality.min_quality_score must be in [0, 100]")
+        if not (math.isfinite(self.max_empirical_over_claimed)
+                and 0 < self.max_empirical_over_claimed <= 1):
+            problems.append(
+                "audit.max_empirical_over_claimed must be in (0, 1]: above 1 would accept a "
+                "measured lower bound that contradicts the claim"
+            )
         if not (math.isfinite(self.min_tstr_ratio) and self.min_tstr_ratio >= 0):
             problems.append("quality.min_tstr_ratio must be >= 0")
         if problems:
@@ -87,6 +99,7 @@ class Policy:
                     data["reidentification_risk"]["max_record_risk"]
                 ),
                 max_attack_residual_risk=float(data["synthetic_attacks"]["max_residual_risk"]),
+                **_audit_thresholds(data.get("audit", {})),
             )
         except KeyError as err:
             raise InvalidInputError(
@@ -144,6 +157,21 @@ def _quality_thresholds(section: dict[str, Any]) -> dict[str, float]:
     return {
         "min_quality_score": score,
         "min_tstr_ratio": float(section.get("min_tstr_ratio", 0.0)),
+    }
+
+
+def _audit_thresholds(section: dict[str, Any]) -> dict[str, Any]:
+    """``[audit]``: ``max_empirical_over_claimed`` (default 1: FAIL when the one-run lower bound
+    exceeds the claimed epsilon) and ``require_model_audit`` (default false: a skipped audit
+    WARNs). Optional, so policies written before the audit existed still load."""
+    if not isinstance(section, dict):
+        raise TypeError("[audit] must be a table")
+    require = section.get("require_model_audit", False)
+    if not isinstance(require, bool):
+        raise TypeError("audit.require_model_audit must be true or false")
+    return {
+        "max_empirical_over_claimed": float(section.get("max_empirical_over_claimed", 1.0)),
+        "require_model_audit": require,
     }
 
 

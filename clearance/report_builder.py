@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from clearance import __version__
 from clearance.judge import measured as _m
-from clearance.risk_report import risk_section
+from clearance.risk_report import gdpr_section, risk_section
 from privacy.schema import Column, ColumnKind, ColumnRole
 from reports import (
     BarChart,
@@ -66,6 +66,7 @@ def build_report(record: RunRecord, findings: list[Finding]) -> Report:
         risk_section(record),
         _training_section(record),
         _audit_section(record),
+        gdpr_section(record, findings),
         _quality_section(record),
         _coverage_section(record),
         _limitations_section(record),

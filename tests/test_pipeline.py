@@ -330,3 +330,41 @@ def test_a_table_too_small_to_audit_is_said_so_not_silently_passed(tmp_path, det
     outcome = run_release(config, detector=detector)
     [finding] = [f for f in outcome.report.findings if f.check_id == "audit.empirical_epsilon"]
     assert finding.status is Status.WARN and "at least 40" in finding.rationale
+
+
+def test_clearance_report_renders_the_same_html_again_and_refuses_a_damaged_json(
+    released, tmp_path, capsys
+):
+    """`clearance report RUN_DIR` re-renders from report.json (validated first), writes outside
+    the release so it still verifies, and refuses a file that breaks the schema."""
+    from clearance.cli import main
+
+    _, out, _ = released
+    target = tmp_path / "again.html"
+    assert main(["report", str(out), "--out", str(target)]) == 0
+    printed = capsys.readouterr().out
+    assert target.read_bytes() == (out / "report.html").read_bytes()
+    assert "release files: OK" in printed
+    assert main(["report", str(out), "--out", str(out / "inside.html")]) == 2
+    assert "must not be inside" in capsys.readouterr().err
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    data = json.loads((out / "report.json").read_text())
+    data["verdict"] = "maybe"
+    (broken / "report.json").write_text(json.dumps(data))
+    assert main(["report", str(broken), "--out", str(tmp_path / "b.html")]) == 2
+    assert "cannot be rendered" in capsys.readouterr().err
+    assert not (tmp_path / "b.html").exists()
+
+
+def test_the_gdpr_section_states_the_three_criteria_with_the_judges_status(released):
+    outcome, _, _ = released
+    section = outcome.report.section("gdpr")
+    text = str(section)
+    assert "Opinion 05/2014" in text and "Recital 26" in text
+    statuses = {f.title: f.status.value.upper() for f in outcome.report.findings
+                if f.check_id.startswith("attack.")}
+    measured_rows = section.blocks[-1].rows
+    assert {row[0] for row in measured_rows} == {"singling out", "linkability", "inference"}
+    for row in measured_rows:
+        assert statuses[f"Synthetic release: {row[1]} residual risk"] == row[4]
