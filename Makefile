@@ -4,6 +4,8 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# installs Debian's chromium for the report's browser test where it can (never fails)
+ENSURE_CHROMIUM := scripts/ensure-chromium.sh
 
 export OMP_NUM_THREADS ?= 1
 export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
@@ -29,6 +31,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 test: lint
+	@sh $(ENSURE_CHROMIUM)
 	$(BIN)/python -m pytest -q
 
 clean:
