@@ -383,6 +383,11 @@ def judge_real_table_risk(risk: Any, policy: Policy) -> list[Finding]:
     ]
 
 
+def attack_check_id(label: str) -> str:
+    """The finding id of a singling-out, linkability or inference attack, from its label."""
+    return "attack." + re.sub(r"\W+", "_", label).strip("_")
+
+
 def judge_synthetic_attacks(attacks: Any, policy: Policy) -> list[Finding]:
     """Residual risk of each singling-out, linkability and inference attack on the synthetic
     release against the policy's maximum: PASS when the whole interval is within it, FAIL when
@@ -405,7 +410,7 @@ def judge_synthetic_attacks(attacks: Any, policy: Policy) -> list[Finding]:
         )
         findings.append(
             Finding(
-                check_id="attack." + re.sub(r"\W+", "_", attack.label).strip("_"),
+                check_id=attack_check_id(attack.label),
                 title=f"Synthetic release: {attack.label} residual risk",
                 status=status,
                 measured=measured(estimate),

@@ -30,8 +30,8 @@ def add_report_parser(sub: Any) -> None:
     report.add_argument("run_dir", type=Path, metavar="RUN_DIR",
                         help="a release folder or a refused run's OUT.rejected folder")
     report.add_argument("--out", type=Path, default=None, metavar="FILE",
-                        help="where to write the HTML (default: RUN_DIR-report.html beside the "
-                             "current folder's files, i.e. ./<RUN_DIR name>-report.html)")
+                        help="where to write the HTML, outside RUN_DIR (default: "
+                             "<RUN_DIR name>-report.html in the current folder)")
     report.add_argument("--overwrite", action="store_true", help="replace an existing --out")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from clearance.judge import measured, real_table_within_policy
+from clearance.judge import attack_check_id, measured, real_table_within_policy
 from privacy.risk import THRESHOLD_CONVENTION, QuasiIdentifierSource
 from reports import (
     BarChart,
@@ -186,14 +186,11 @@ GDPR_CRITERIA = (
 def gdpr_section(record: RunRecord, findings: Sequence[Finding]) -> Section:
     """The GDPR anonymisation criteria on the synthetic release, one row per attack with its
     judged status (the judge's findings, so the section and the verdict never disagree)."""
-    by_label = {f.check_id: f for f in findings if f.check_id.startswith("attack.")}
+    by_id = {f.check_id: f for f in findings}
     rows = []
     for attack in getattr(record, "attacks", None) or ():
         criterion = next((c for c, _ in GDPR_CRITERIA if attack.label.startswith(c)), attack.label)
-        finding = next(
-            (f for f in by_label.values() if f.title.endswith(f"{attack.label} residual risk")),
-            None,
-        )
+        finding = by_id.get(attack_check_id(attack.label))
         rows.append((
             criterion,
             attack.label,

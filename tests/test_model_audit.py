@@ -19,6 +19,7 @@ from audit.membership import likelihood_attack
 from audit.model_audit import AuditConfig, ModelAudit, audit_generator
 from audit.protocol import GeneratorTrainer
 from privacy.errors import InvalidInputError
+from tests.test_audit import MemorisingGenerator
 
 # ---------------------------------------------------------------------------------------------
 # Exposure
@@ -167,7 +168,8 @@ def test_offline_lira_is_at_chance_without_leakage_and_strong_with_it() -> None:
 
 
 class _Memoriser:
-    """Samples its training rows back; scores a row by how often it saw it."""
+    """Samples its training rows back; scores a row by how often it saw it (unlike
+    tests/test_audit.py's MemorisingGenerator, a canary seen 8 times outranks a row seen once)."""
 
     def __init__(self, table: pd.DataFrame) -> None:
         self.rows = table.reset_index(drop=True)
@@ -180,12 +182,11 @@ class _Memoriser:
         return np.log(_keys(rows).map(self.counts).fillna(0).to_numpy(float) + 1e-3)
 
 
-class _SampleOnlyMemoriser:
-    def __init__(self, table: pd.DataFrame) -> None:
-        self.rows = table.reset_index(drop=True)
+class _SampleOnly:
+    """The memorising generator of tests/test_audit.py with its log_prob hidden: black-box."""
 
-    def sample(self, n: int, *, rng: np.random.Generator) -> pd.DataFrame:
-        return self.rows.iloc[rng.integers(0, len(self.rows), n)].reset_index(drop=True)
+    def __init__(self, table: pd.DataFrame) -> None:
+        self.sample = MemorisingGenerator(table).sample
 
 
 class _Oblivious:
@@ -250,7 +251,7 @@ def test_the_audit_flags_a_memorising_third_party_generator() -> None:
 def test_the_audit_flags_a_sample_only_generator_black_box() -> None:
     pop = _population(1000)
     result = audit_generator(
-        _Trainer(lambda table, _seed: _SampleOnlyMemoriser(table)), pop,
+        _Trainer(lambda table, _seed: _SampleOnly(table)), pop,
         claimed_epsilon=1.0, claimed_delta=1e-5, rng=np.random.default_rng(7), config=SMALL,
     )
     assert not result.white_box
